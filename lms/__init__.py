@@ -1,0 +1,171 @@
+"""Training and completion platform for Vietnam's Community Digital Technology Teams."""
+
+from __future__ import annotations
+
+import importlib
+
+from flask import Flask, g, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+from lms.config import load_config
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+FEATURE_PACKAGES = ("auth", "main", "org", "courses", "quizzes", "training", "certificates")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config → extensions → blueprints → CLI."""
+    app = Flask(__name__)
+    app.config.update(load_config(config))
+    app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31536000)  # static URLs carry a hash
+
+    from lms.config import PROJECT_ROOT
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from lms.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+
+    from lms import models  # noqa: F401  (every model registered before use)
+
+    for name in FEATURE_PACKAGES:
+        package = importlib.import_module(f"lms.{name}")
+        app.register_blueprint(package.bp)
+        try:
+            cli_module = importlib.import_module(f"lms.{name}.cli")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"lms.{name}.cli":
+                raise
+        else:
+            for command in getattr(cli_module, "commands", []):
+                app.cli.add_command(command)
+
+    from lms.demo import demo_command
+
+    app.cli.add_command(demo_command)
+
+    _register_hooks(app)
+    _register_errors(app)
+    _register_template_helpers(app)
+    return app
+
+
+@login_manager.user_loader
+def _load_user(user_id: str):
+    from lms.auth.models import User
+
+    return db.session.get(User, int(user_id))
+
+
+def _register_hooks(app: Flask) -> None:
+    allowed_while_forced = {"auth.change_password", "auth.logout", "auth.set_language", "static"}
+
+    @app.before_request
+    def force_password_change():
+        if (
+            current_user.is_authenticated
+            and current_user.must_change_password
+            and request.endpoint not in allowed_while_forced
+            and request.endpoint is not None
+            and not request.endpoint.startswith("main.healthz")
+        ):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+        if app.config["SESSION_COOKIE_SECURE"]:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user and getattr(current_user, "is_authenticated", False):
+            headers.setdefault("Cache-Control", "private, no-store")
+        headers.add("Vary", "Cookie")
+        return response
+
+
+def _register_errors(app: Flask) -> None:
+    def render_error(code: int):
+        def handler(error):
+            return render_template(f"errors/{code}.html", error=error), code
+
+        return handler
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, render_error(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_template("errors/400.html", error=error, csrf=True), 400
+
+
+def _static_url(app: Flask):
+    """``static_url('style.css')`` → ``/static/style.css?v=<hash>`` so files can be cached long."""
+    import hashlib
+    from pathlib import Path
+
+    cache: dict[str, str] = {}
+    folder = Path(app.static_folder)
+
+    def static_url(filename: str) -> str:
+        if filename not in cache or app.debug:
+            try:
+                digest = hashlib.sha256((folder / filename).read_bytes()).hexdigest()[:10]
+            except OSError:
+                digest = "0"
+            cache[filename] = digest
+        return url_for("static", filename=filename, v=cache[filename])
+
+    return static_url
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from lms import i18n
+    from lms.auth.permissions import can_see_phone, role_of
+    from lms.nav import menu_for
+    from lms.normalize import display_phone
+
+    app.jinja_env.filters.update(
+        short_date=i18n.short_date,
+        long_date=i18n.long_date,
+        date_time=i18n.date_time,
+        number=i18n.number,
+        percent=i18n.percent,
+        phone=display_phone,
+        pick=i18n.pick,
+    )
+    app.jinja_env.globals.update(
+        static_url=_static_url(app),
+        localized=i18n.localized,
+        can_see_phone=can_see_phone,
+    )
+
+    @app.context_processor
+    def inject_globals():
+        role = role_of(current_user) if current_user.is_authenticated else "anonymous"
+        g.role = role
+        return {
+            "role": role,
+            "locale": i18n.current_locale(),
+            "menu": menu_for(role) if current_user.is_authenticated else [],
+        }

@@ -1,0 +1,51 @@
+"""People and their accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lms.extensions import db
+from lms.models_base import utcnow
+
+ROLES = ("member", "leader", "officer", "admin")
+# Roles stored on the account; "leader" is derived from an active leader/deputy membership.
+ACCOUNT_ROLES = ("member", "officer", "admin")
+GENDERS = ("male", "female", "other")
+
+
+class User(UserMixin, db.Model):
+    """A person. No citizen ID number is stored (data minimisation, Law 91/2025/QH15)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    # Lower-case, diacritics removed: ``nguyen van a`` finds ``Nguyễn Văn A``.
+    name_folded: Mapped[str] = mapped_column(String(120), index=True, default="")
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
+    account_role: Mapped[str] = mapped_column(String(16), default="member")
+    # The commune an officer works for (members belong to communes through their teams).
+    commune_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communes.id", ondelete="SET NULL"), index=True
+    )
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    occupation: Mapped[str | None] = mapped_column(String(160))
+    locale: Mapped[str] = mapped_column(String(5), default="vi")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return bool(self.active)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.full_name!r}>"

@@ -1,0 +1,201 @@
+"""Log-in, log-out, password changes, language choice and officer account tools."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from lms.auth import bp
+from lms.auth import services as accounts
+from lms.auth.forms import AccountForm, ChangePasswordForm, ConfirmForm, LoginForm
+from lms.auth.permissions import get_user_or_404, has_role, roles_required
+from lms.extensions import db, limiter
+from lms.normalize import normalize_phone
+from lms.qr import qr_svg
+
+AUTH_MESSAGES = {
+    "too_short": lambda: _("The new password must have at least 8 characters."),
+    "is_phone": lambda: _("Do not use your phone number as your password."),
+    "too_common": lambda: _("This password is too easy to guess. Choose another one."),
+    "wrong_current": lambda: _("The current password is not right."),
+    "same_as_old": lambda: _("The new password must be different from the old one."),
+    "bad_phone": lambda: _("This is not a valid Vietnamese phone number."),
+    "phone_taken": lambda: _("This phone number already has an account."),
+    "bad_role": lambda: _("Choose an account type from the list."),
+    "name_required": lambda: _("Enter the full name."),
+}
+
+
+def auth_message(code: str) -> str:
+    """The translated message for an :class:`AuthError` code."""
+    return AUTH_MESSAGES.get(code, lambda: _("Something is not right. Please try again."))()
+
+
+def render_slip(person, password: str):
+    """The printable log-in slip: phone, temporary password and a QR code of the log-in link."""
+    login_url = current_app.config["BASE_URL"] + url_for("auth.login")
+    return render_template(
+        "auth/slip.html",
+        person=person,
+        password=password,
+        login_url=login_url,
+        login_qr=qr_svg(login_url, 180, _("Log-in address: %(url)s", url=login_url)),
+    )
+
+
+def _phone_key() -> str:
+    raw = request.form.get("phone", "")
+    try:
+        return "login-phone:" + normalize_phone(raw)
+    except ValueError:
+        return "login-phone:" + raw.strip()[:32]
+
+
+def _address_key() -> str:
+    return "login-addr:" + (request.remote_addr or "unknown")
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only local paths are followed after log-in (no open redirect)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT"],
+    key_func=_phone_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-phone",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT"],
+    key_func=_address_key,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    scope="login-addr",
+)
+def login():
+    """Log in with a phone number (any usual spelling) and a password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(form.phone.data, form.password.data)
+        if user is None:
+            g.login_failed = True
+            form.password.errors.append(_("The phone number or password is not right."))
+        else:
+            session.clear()
+            login_user(user)
+            session["lang"] = user.locale
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out (a POST with its CSRF token, so a link cannot log anyone out)."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    locale = current_user.locale
+    logout_user()
+    session.clear()
+    session["lang"] = locale
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password; required at first log-in with a temporary password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current.data, form.new.data)
+        except accounts.AuthError as exc:
+            field = form.current if exc.code == "wrong_current" else form.new
+            field.errors.append(auth_message(exc.code))
+        else:
+            flash(_("Your new password is saved."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/language/<code>", methods=["POST"])
+def set_language(code: str):
+    """Switch the interface language; kept on the account, or in the session when logged out."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        accounts.set_locale(current_user, code)
+    return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@roles_required("officer")
+def new_account():
+    """An officer creates an account; the temporary password is shown once, on a slip."""
+    form = AccountForm()
+    if not has_role(current_user, "admin"):
+        form.account_role.choices = [c for c in form.account_role.choices if c[0] == "member"]
+    if form.validate_on_submit():
+        try:
+            user, password = accounts.create_account(
+                full_name=form.full_name.data,
+                phone=form.phone.data,
+                account_role=form.account_role.data,
+                birth_year=form.birth_year.data,
+                commune_id=current_user.commune_id,
+            )
+        except accounts.AuthError as exc:
+            target = form.phone if exc.code in ("bad_phone", "phone_taken") else form.full_name
+            target.errors.append(auth_message(exc.code))
+        else:
+            db.session.commit()
+            return render_slip(user, password)
+    return render_template("auth/new_account.html", form=form)
+
+
+@bp.route("/accounts/<int:user_id>/reset-password", methods=["GET", "POST"])
+@roles_required("officer")
+def reset_password(user_id: int):
+    """An officer gives a person a new temporary password (shown once, on a slip)."""
+    person = get_user_or_404(current_user, user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        password = accounts.set_temporary_password(person)
+        db.session.commit()
+        return render_slip(person, password)
+    return render_template("auth/reset_password.html", person=person, form=form)

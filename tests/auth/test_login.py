@@ -1,0 +1,133 @@
+import pytest
+
+from lms.auth.models import User
+from lms.extensions import db
+from tests.factories import PASSWORD
+
+
+def test_login_page_renders_in_vietnamese_by_default(client):
+    response = client.get("/login")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="vi">' in html
+    assert "Đăng nhập" in html
+
+
+@pytest.mark.parametrize("spelling", ["0912 345 678", "+84912345678", "84912345678"])
+def test_login_accepts_every_phone_spelling(client, auth, make, spelling):
+    make.user(phone_number="+84912345678")
+    make.commit()
+    response = auth.login(spelling)
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_phone_and_wrong_password_get_the_same_message(client, auth, make):
+    make.user(phone_number="+84912345678")
+    make.commit()
+    wrong_password = auth.login("0912345678", "not the password").get_data(as_text=True)
+    unknown_phone = auth.login("0987654321", PASSWORD).get_data(as_text=True)
+    message = "Số điện thoại hoặc mật khẩu không đúng."
+    assert message in wrong_password
+    assert message in unknown_phone
+
+
+def test_disabled_account_cannot_log_in(client, auth, make):
+    make.user(phone_number="+84912345678", active=False)
+    make.commit()
+    assert auth.login("0912345678").status_code == 200
+
+
+def test_temporary_password_forces_a_change(client, auth, make):
+    user = make.user(phone_number="+84912345678", must_change_password=True)
+    make.commit()
+    response = auth.login("0912345678")
+    assert response.headers["Location"].endswith("/password")
+    # Every other page sends the user back to the change form.
+    assert client.get("/").headers["Location"].endswith("/password")
+    response = client.post(
+        "/password",
+        data={"current": PASSWORD, "new": "a-new-secret-9", "confirm": "a-new-secret-9"},
+    )
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.must_change_password is False
+    assert client.get("/").status_code == 200
+
+
+def test_change_password_rejects_wrong_current_and_weak_new(client, auth, make):
+    make.user(phone_number="+84912345678")
+    make.commit()
+    auth.login("0912345678")
+    html = client.post(
+        "/password", data={"current": "wrong", "new": "another-secret", "confirm": "another-secret"}
+    ).get_data(as_text=True)
+    assert "Mật khẩu hiện tại không đúng." in html
+    html = client.post(
+        "/password", data={"current": PASSWORD, "new": "0912345678", "confirm": "0912345678"}
+    ).get_data(as_text=True)
+    assert "Không dùng số điện thoại làm mật khẩu." in html
+
+
+def test_logout_needs_post(client, auth, make):
+    make.user(phone_number="+84912345678")
+    make.commit()
+    auth.login("0912345678")
+    assert client.get("/logout").status_code == 405
+    assert client.post("/logout").status_code == 302
+    assert client.get("/").headers["Location"].endswith("/login")
+
+
+def test_next_parameter_cannot_redirect_elsewhere(client, make):
+    make.user(phone_number="+84912345678")
+    make.commit()
+    response = client.post(
+        "/login?next=https://evil.example/", data={"phone": "0912345678", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_password_hash_uses_owasp_strength_scrypt(app):
+    from lms.config import load_config
+
+    method = load_config()["PASSWORD_HASH_METHOD"]
+    name, n, r, p = method.split(":")
+    assert name == "scrypt"
+    # OWASP: scrypt with N·r·p at least 2^16·8·1 (here N=2^16, r=8, p=2).
+    assert int(n) * int(r) * int(p) >= 2**16 * 8
+
+
+def test_officer_creates_account_with_temporary_password(client, auth, make):
+    commune = make.commune()
+    officer = make.officer(commune)
+    make.commit()
+    auth.login_as(officer)
+    response = client.post(
+        "/accounts/new",
+        data={"full_name": "Phạm  Thị Hoa", "phone": "0977 000 111", "account_role": "member"},
+    )
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Mật khẩu tạm" in html and "<svg" in html
+    created = db.session.query(User).filter_by(phone="+84977000111").one()
+    assert created.full_name == "Phạm Thị Hoa"
+    assert created.must_change_password
+
+
+def test_officer_cannot_create_an_officer_account(client, auth, make):
+    commune = make.commune()
+    officer = make.officer(commune)
+    make.commit()
+    auth.login_as(officer)
+    client.post(
+        "/accounts/new",
+        data={"full_name": "Người Lạ", "phone": "0977000112", "account_role": "officer"},
+    )
+    assert db.session.query(User).filter_by(phone="+84977000112").first() is None
+
+
+def test_member_cannot_open_officer_pages(client, auth, make):
+    user = make.user()
+    make.commit()
+    auth.login_as(user)
+    assert client.get("/accounts/new").status_code == 403
