@@ -77,6 +77,13 @@ def _register_hooks(app: Flask) -> None:
     allowed_while_forced = {"auth.change_password", "auth.logout", "auth.set_language", "static"}
 
     @app.before_request
+    def fresh_request_caches():
+        # Each request starts with no cached locale or role, even when an app context is
+        # shared between requests (as in tests).
+        g.pop("_flask_babel", None)
+        g.pop("_roles", None)
+
+    @app.before_request
     def force_password_change():
         if (
             current_user.is_authenticated
