@@ -4,6 +4,7 @@ from lms.audit import AuditEvent  # noqa: F401
 from lms.auth.models import User  # noqa: F401
 from lms.certificates.models import Certificate  # noqa: F401
 from lms.courses.models import (  # noqa: F401
+    CourseBookmark,
     LearningPath,
     Lesson,
     LessonProgress,
@@ -11,6 +12,19 @@ from lms.courses.models import (  # noqa: F401
     ModuleCompletion,
     ModuleImage,
 )
-from lms.org.models import Commune, Membership, Province, Team, Village  # noqa: F401
+from lms.org.models import (  # noqa: F401
+    Commune,
+    Membership,
+    MembershipRequest,
+    Province,
+    RosterImport,
+    Team,
+    Village,
+)
 from lms.quizzes.models import Attempt, Question, Quiz, QuizVersion  # noqa: F401
-from lms.training.models import Attendance, ComplianceRule, TrainingSession  # noqa: F401
+from lms.training.models import (  # noqa: F401
+    Attendance,
+    AttendanceImport,
+    ComplianceRule,
+    TrainingSession,
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Date,
     DateTime,
@@ -116,3 +117,69 @@ class Membership(db.Model):
     def active_on(self, day: date) -> bool:
         """Whether the membership is active on ``day`` (joined_on ≤ day < left_on)."""
         return self.joined_on <= day and (self.left_on is None or self.left_on > day)
+
+
+REQUEST_KINDS = ("join", "leave")
+REQUEST_STATUSES = ("pending", "approved", "rejected")
+
+
+class MembershipRequest(db.Model):
+    """A join or leave proposal from a team leader, recorded by the officer (seed 004).
+
+    Nothing changes in the roster until the commune chairman's approval is recorded
+    (``decided_on`` + ``decision_no``): then a join starts a membership (and creates the
+    account when the person has none) and a leave ends one.
+    """
+
+    __tablename__ = "membership_requests"
+    __table_args__ = (Index("ix_membership_requests_commune_status", "commune_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # join | leave
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    # The person: an existing user, or the data of someone without an account yet.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    full_name: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str | None] = mapped_column(String(16))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    gender: Mapped[str | None] = mapped_column(String(8))
+    occupation: Mapped[str | None] = mapped_column(String(160))
+    proposed_role: Mapped[str] = mapped_column(String(16), default="member")
+    # For a leave: the membership it ends and why.
+    membership_id: Mapped[int | None] = mapped_column(
+        ForeignKey("memberships.id", ondelete="CASCADE")
+    )
+    leave_reason: Mapped[str | None] = mapped_column(Text)
+    proposed_on: Mapped[date] = mapped_column(Date)
+    proposer_name: Mapped[str] = mapped_column(String(120), default="")
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    decided_on: Mapped[date | None] = mapped_column(Date)
+    decision_no: Mapped[str | None] = mapped_column(String(64))
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    team: Mapped[Team] = relationship()
+    user = relationship("User", foreign_keys=[user_id])
+    membership: Mapped[Membership | None] = relationship()
+
+
+class RosterImport(db.Model):
+    """A previewed roster import waiting for confirmation: the parsed rows are kept here (not
+    in a file), so any app server can confirm it. ``token`` is the unguessable handle."""
+
+    __tablename__ = "roster_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="preview")  # preview | applied
+    result: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
