@@ -82,6 +82,7 @@ def _register_hooks(app: Flask) -> None:
         # shared between requests (as in tests).
         g.pop("_flask_babel", None)
         g.pop("_roles", None)
+        g.pop("csrf_token", None)
 
     @app.before_request
     def force_password_change():
