@@ -29,6 +29,8 @@ class Module(db.Model):
     sources: Mapped[list] = mapped_column(JSON, default=list)
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A module whose folder disappeared from content/ is retired (hidden), never deleted.
+    retired: Mapped[bool] = mapped_column(default=False)
 
     lessons: Mapped[list[Lesson]] = relationship(
         back_populates="module", order_by="Lesson.position", cascade="all, delete-orphan"
@@ -127,3 +129,15 @@ class ModuleCompletion(db.Model):
     )
 
     module: Mapped[Module] = relationship()
+
+
+class CourseBookmark(db.Model):
+    """Where a learner left off: the last lesson they opened (one row per learner)."""
+
+    __tablename__ = "course_bookmarks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id", ondelete="CASCADE"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
