@@ -50,7 +50,12 @@ def apply_json(locale: str, json_path: str) -> int:
         key = message.id if isinstance(message.id, str) else message.id[0]
         if key in translations:
             value = translations[key]
-            message.string = tuple(value) if isinstance(value, list) else value
+            if isinstance(message.id, (list, tuple)):
+                # Vietnamese has a single plural form: one string serves every count.
+                value = value if isinstance(value, list) else [value]
+                message.string = tuple(value[:1] * max(1, catalog.num_plurals))
+            else:
+                message.string = value[0] if isinstance(value, list) else value
             message.flags.discard("fuzzy")
             changed += 1
     with path.open("wb") as handle:

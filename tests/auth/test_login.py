@@ -9,7 +9,7 @@ def test_login_page_renders_in_vietnamese_by_default(client):
     response = client.get("/login")
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert '<html lang="vi">' in html
+    assert '<html lang="vi"' in html
     assert "Đăng nhập" in html
 
 
