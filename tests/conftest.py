@@ -43,6 +43,7 @@ def base_config(database_url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_ENABLED": True,
         "BASE_URL": "http://localhost",
         "SERVER_NAME": None,
     }

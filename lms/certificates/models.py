@@ -38,6 +38,10 @@ class Certificate(db.Model):
     holder_name: Mapped[str] = mapped_column(String(120))
     holder_birth_year: Mapped[int | None] = mapped_column(Integer)
     team_name: Mapped[str | None] = mapped_column(String(160))
+    # The holder's team when issued (for batch printing by team); the name above is the copy.
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
     title_vi: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300))
     hours: Mapped[float | None] = mapped_column(Float)
@@ -51,3 +55,10 @@ class Certificate(db.Model):
     commune = relationship("Commune")
     holder = relationship("User", foreign_keys=[user_id])
     replaced_by: Mapped[Certificate | None] = relationship(remote_side=[id])
+
+    @property
+    def grouped_code(self) -> str:
+        """The verification code as people read it: ``ABCD-EFGH-JKMN``."""
+        from lms.certificates.codes import group_code
+
+        return group_code(self.code)
