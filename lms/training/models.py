@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -46,7 +47,10 @@ class TrainingSession(db.Model):
     """A lớp tập huấn organised by a commune's office."""
 
     __tablename__ = "training_sessions"
-    __table_args__ = (Index("ix_training_sessions_commune_date", "commune_id", "date"),)
+    __table_args__ = (
+        Index("ix_training_sessions_commune_date", "commune_id", "date"),
+        Index("ix_training_sessions_date_cancelled", "date", "cancelled_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
@@ -79,6 +83,8 @@ class Attendance(db.Model):
     __table_args__ = (
         UniqueConstraint("session_id", "user_id"),
         Index("ix_attendances_user_status", "user_id", "status"),
+        # The compliance report reads (user, session) pairs by status without the table.
+        Index("ix_attendances_status_user_session", "status", "user_id", "session_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,3 +116,21 @@ class ComplianceRule(db.Model):
     path_slug: Mapped[str | None] = mapped_column(String(64))
     deadline: Mapped[date | None] = mapped_column(Date)
     grace_days: Mapped[int] = mapped_column(Integer, default=60)
+
+
+class AttendanceImport(db.Model):
+    """A previewed training-history import waiting for confirmation (rows kept here, not in a
+    file, so any app server can confirm it). ``token`` is the unguessable handle."""
+
+    __tablename__ = "attendance_imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(43), unique=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    rows: Mapped[list] = mapped_column(JSON, default=list)
+    problems: Mapped[list] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="preview")  # preview | applied
+    result: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,107 @@
+"""``lms attendance import`` and ``lms compliance report``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from lms.extensions import db
+from lms.normalize import InvalidValue, parse_date
+
+
+def _commune(code: str):
+    from lms.training.compliance import ComplianceError, commune_by_code
+
+    try:
+        return commune_by_code(code)
+    except ComplianceError as exc:
+        raise click.ClickException(f"No commune with code {code!r}.") from exc
+
+
+@click.group("attendance")
+def attendance_group() -> None:
+    """Training attendance."""
+
+
+@attendance_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--commune", "code", required=True, help="Commune code, e.g. DT.")
+@click.option("--dry-run", is_flag=True, help="Check only; write nothing.")
+@with_appcontext
+def attendance_import(file: Path, code: str, dry_run: bool) -> None:
+    """Import training history (.xlsx or .csv). Prints every problem; exits 1 on errors."""
+    from lms.training.importer import ImportFileError, apply_rows, check_rows, read_file
+    from lms.training.messages import file_error_text, problem_text
+
+    commune = _commune(code)
+    try:
+        raw = read_file(file, file.name)
+    except ImportFileError as exc:
+        click.echo(file_error_text(exc), err=True)
+        sys.exit(1)
+    checked = check_rows(commune, raw)
+    blocking = checked.blocking()
+    for problem in checked.problems:
+        prefix = "" if problem in blocking else "warning: "
+        click.echo(prefix + problem_text(problem), err=True)
+    if blocking:
+        click.echo(f"{len(blocking)} problem(s); nothing was imported.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(f"{len(checked.rows)} row(s) checked, no problems (dry run: nothing written).")
+        return
+    try:
+        stats = apply_rows(commune, checked, actor=None)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(", ".join(f"{key}: {value}" for key, value in stats.items()))
+
+
+@click.group("compliance")
+def compliance_group() -> None:
+    """The annual training requirement."""
+
+
+@compliance_group.command("report")
+@click.option("--commune", "code", required=True, help="Commune code, e.g. DT.")
+@click.option("--year", type=int, required=True)
+@click.option("--as-of", "as_of", default=None, help="dd/mm/yyyy or yyyy-mm-dd (default: today "
+              "for the current year, 31/12 for past years).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx", "pdf"]),
+              default="json", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file (default: standard output).")
+@with_appcontext
+def compliance_report(code: str, year: int, as_of: str | None, fmt: str,
+                      output: Path | None) -> None:
+    """The annual compliance report of a commune."""
+    from lms.training.compliance import ComplianceError, commune_report
+    from lms.training.reports import render
+
+    commune = _commune(code)
+    try:
+        day = parse_date(as_of) if as_of else None
+    except InvalidValue as exc:
+        raise click.BadParameter(f"not a date: {as_of!r}", param_hint="--as-of") from exc
+    try:
+        report = commune_report(commune, year, day)
+    except ComplianceError as exc:
+        raise click.BadParameter(f"bad year: {year}", param_hint="--year") from exc
+    data = render(report, fmt)
+    if output:
+        output.write_bytes(data)
+        click.echo(f"Wrote {output} ({len(data)} bytes).", err=True)
+    elif fmt in ("json", "csv"):
+        click.echo(data.decode("utf-8").lstrip("\ufeff"), nl=fmt == "json")
+    else:
+        if sys.stdout.isatty():
+            raise click.UsageError(f"Use -o FILE for the {fmt} format.")
+        sys.stdout.buffer.write(data)
+
+
+commands = [attendance_group, compliance_group]

@@ -1,0 +1,229 @@
+"""Training history import: paper sign-in sheets, meeting participant lists, old sessions.
+
+Columns (matched by header, Vietnamese or English, case and diacritics ignored): Ngày (date),
+Tên lớp (session_title), Hình thức (mode), Số điện thoại (phone), Họ và tên (full_name),
+Trạng thái (status: Có mặt / Đến muộn / Vắng có phép / Vắng).
+
+Like the roster import: read → check (every problem by row and column, nothing written) →
+apply in the caller's transaction, all or nothing. Sessions are matched by date and title
+(case and diacritics ignored) within the commune and created when absent (``imported=True``,
+inviting every team of the commune); people are matched by phone. The same file twice changes
+nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from lms.auth.models import User
+from lms.extensions import db
+from lms.normalize import InvalidValue, clean_text, fold, normalize_phone, parse_date
+from lms.org.models import Commune, Team
+from lms.spreadsheets import cell_text, match_headers, read_rows
+from lms.timeutil import local_today
+from lms.training.models import AttendanceImport, TrainingSession
+from lms.training.services import set_status
+
+FIELDS = {
+    "date": ["Ngày", "Ngày học", "Ngày tập huấn", "Date", "Session date"],
+    "session_title": ["Tên lớp", "Lớp", "Tên lớp tập huấn", "Session", "Session title", "Title"],
+    "mode": ["Hình thức", "Mode"],
+    "phone": ["Số điện thoại", "Điện thoại", "SĐT", "SDT", "Phone", "Phone number", "Mobile"],
+    "full_name": ["Họ và tên", "Họ tên", "Name", "Full name"],
+    "status": ["Trạng thái", "Điểm danh", "Status", "Attendance"],
+}
+REQUIRED = ("date", "session_title", "phone", "status")
+STATUS_WORDS = {
+    "present": ["có mặt", "co mat", "present", "x", "có"],
+    "late": ["đến muộn", "muộn", "đi muộn", "late"],
+    "excused": ["vắng có phép", "có phép", "excused", "absent with leave"],
+    "absent": ["vắng", "vắng không phép", "không phép", "absent"],
+}
+MODE_WORDS = {
+    "in_person": ["trực tiếp", "tập trung", "in person", "in-person", "offline", ""],
+    "online": ["trực tuyến", "online", "zoom", "google meet", "teams"],
+    "hybrid": ["kết hợp", "trực tiếp và trực tuyến", "both", "hybrid"],
+}
+_STATUS_OF = {fold(w): s for s, words in STATUS_WORDS.items() for w in words}
+_MODE_OF = {fold(w): m for m, words in MODE_WORDS.items() for w in words}
+WARNINGS = ("name_mismatch",)
+
+
+class ImportFileError(ValueError):
+    """The file cannot be used: ``code`` is a spreadsheet error code or ``missing_columns``."""
+
+    def __init__(self, code: str, columns: list[str] | None = None):
+        super().__init__(code)
+        self.code = code
+        self.columns = columns or []
+
+
+@dataclass
+class Checked:
+    """Normalised rows and the problems found (warnings do not block)."""
+
+    rows: list[dict] = field(default_factory=list)
+    problems: list[dict] = field(default_factory=list)
+
+    def blocking(self) -> list[dict]:
+        """Problems that stop the import."""
+        return [p for p in self.problems if p["code"] not in WARNINGS]
+
+
+def read_file(source, filename: str | None = None) -> list[dict]:
+    """Raw rows ``{"row": n, field: text}`` of a spreadsheet; :class:`ImportFileError` else."""
+    from lms.spreadsheets import SpreadsheetError
+
+    try:
+        headers, rows = read_rows(source, filename)
+    except SpreadsheetError as exc:
+        raise ImportFileError(exc.code) from exc
+    columns = match_headers(headers, FIELDS)
+    missing = [f for f in REQUIRED if f not in columns]
+    if missing:
+        raise ImportFileError("missing_columns", missing)
+    raw = []
+    for number, values in rows:
+        item = {"row": number}
+        for name, index in columns.items():
+            value = values[index] if index < len(values) else None
+            item[name] = value.isoformat() if isinstance(value, date) else cell_text(value)
+        raw.append(item)
+    return raw
+
+
+def _problem(problems, row, column, code, value=""):
+    problems.append({"row": row, "column": column, "code": code, "value": value})
+
+
+def check_rows(commune: Commune, raw: list[dict], today: date | None = None) -> Checked:
+    """Normalise rows and list every problem. Writes nothing; one query for the people."""
+    today = today or local_today()
+    result = Checked()
+    problems = result.problems
+    phones = {}
+    for item in raw:
+        try:
+            phones[item["row"]] = normalize_phone(item.get("phone"))
+        except InvalidValue:
+            phones[item["row"]] = None
+    known = {}
+    wanted = sorted({p for p in phones.values() if p})
+    for start in range(0, len(wanted), 500):
+        for user in db.session.scalars(select(User).where(User.phone.in_(wanted[start:start + 500]))):
+            known[user.phone] = user
+    seen: dict[tuple, tuple[int, str]] = {}
+    for item in raw:
+        row = item["row"]
+        ok = True
+        try:
+            day = parse_date(item.get("date"))
+            if day is None:
+                raise InvalidValue("")
+        except InvalidValue:
+            _problem(problems, row, "date", "bad_date", item.get("date", ""))
+            ok, day = False, None
+        if day and day > today:
+            _problem(problems, row, "date", "future_date", item.get("date", ""))
+            ok = False
+        title = clean_text(item.get("session_title"))
+        if not title:
+            _problem(problems, row, "session_title", "title_required")
+            ok = False
+        mode = _MODE_OF.get(fold(item.get("mode")))
+        if mode is None:
+            _problem(problems, row, "mode", "unknown_mode", item.get("mode", ""))
+            ok = False
+        status = _STATUS_OF.get(fold(item.get("status")))
+        if status is None:
+            _problem(problems, row, "status", "unknown_status", item.get("status", ""))
+            ok = False
+        phone = phones[row]
+        user = known.get(phone) if phone else None
+        if phone is None:
+            _problem(problems, row, "phone", "bad_phone", item.get("phone", ""))
+            ok = False
+        elif user is None:
+            _problem(problems, row, "phone", "unknown_phone", item.get("phone", ""))
+            ok = False
+        elif item.get("full_name") and fold(item["full_name"]) != user.name_folded:
+            _problem(problems, row, "full_name", "name_mismatch", item["full_name"])
+        if not ok:
+            continue
+        key = (day, fold(title), user.id)
+        if key in seen and seen[key][1] != status:
+            _problem(problems, row, "status", "conflicting_rows", str(seen[key][0]))
+            continue
+        seen[key] = (row, status)
+        result.rows.append({"row": row, "date": day, "title": title, "mode": mode,
+                            "user_id": user.id, "status": status})
+    return result
+
+
+def apply_rows(commune: Commune, checked: Checked, *, actor=None) -> dict:
+    """Write checked rows (refused if any blocking problem). Returns counts."""
+    if checked.blocking():
+        raise ValueError("blocking problems")
+    stats = {"sessions_created": 0, "marked": 0, "unchanged": 0}
+    if not checked.rows:
+        return stats
+    days = [r["date"] for r in checked.rows]
+    sessions = {
+        (s.date, fold(s.title)): s
+        for s in db.session.scalars(select(TrainingSession).where(
+            TrainingSession.commune_id == commune.id,
+            TrainingSession.date >= min(days), TrainingSession.date <= max(days)))
+    }
+    teams = None
+    from lms.training.models import Attendance
+
+    for item in checked.rows:
+        key = (item["date"], fold(item["title"]))
+        session = sessions.get(key)
+        if session is None:
+            if teams is None:
+                teams = list(db.session.scalars(select(Team).where(Team.commune_id == commune.id)))
+            session = TrainingSession(commune_id=commune.id, title=item["title"], date=item["date"],
+                                      mode=item["mode"], imported=True, teams=teams,
+                                      created_by_id=actor.id if actor else None)
+            db.session.add(session)
+            db.session.flush()
+            sessions[key] = session
+            stats["sessions_created"] += 1
+        current = db.session.scalars(select(Attendance.status).where(
+            Attendance.session_id == session.id, Attendance.user_id == item["user_id"])).first()
+        if current == item["status"]:
+            stats["unchanged"] += 1
+            continue
+        set_status(actor, session, item["user_id"], item["status"], method="import",
+                   check_permission=False)
+        stats["marked"] += 1
+    return stats
+
+
+def save_preview(commune: Commune, raw: list[dict], checked: Checked, *, filename: str,
+                 actor_id: int | None) -> AttendanceImport:
+    """Keep the raw rows of a previewed file under a random token until confirmed."""
+    imp = AttendanceImport(token=secrets.token_urlsafe(32), commune_id=commune.id,
+                           created_by_id=actor_id, filename=(filename or "")[:255], rows=raw,
+                           problems=checked.problems)
+    db.session.add(imp)
+    db.session.flush()
+    return imp
+
+
+def confirm_import(imp: AttendanceImport, *, actor=None) -> dict:
+    """Apply a previewed import (checked again now); a second confirm changes nothing."""
+    if imp.status == "applied":
+        return dict(imp.result or {}, already=True)
+    commune = db.session.get(Commune, imp.commune_id)
+    checked = check_rows(commune, imp.rows)
+    stats = apply_rows(commune, checked, actor=actor)
+    imp.status = "applied"
+    imp.result = stats
+    imp.rows = []
+    return stats
