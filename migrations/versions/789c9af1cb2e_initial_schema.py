@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: bc71a9dbf41d
+Revision ID: 789c9af1cb2e
 Revises: 
-Create Date: 2026-11-24 01:37:10.307527
+Create Date: 2026-11-24 01:59:30.457545
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'bc71a9dbf41d'
+revision = '789c9af1cb2e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,6 +43,7 @@ def upgrade():
     sa.Column('sources', sa.JSON(), nullable=False),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('retired', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_modules')),
     sa.UniqueConstraint('slug', name=op.f('uq_modules_slug'))
     )
@@ -188,6 +189,22 @@ def upgrade():
         batch_op.create_index('ix_attempts_user_quiz', ['user_id', 'quiz_id'], unique=False)
         batch_op.create_index('uq_attempts_one_open', ['user_id', 'quiz_id'], unique=True, sqlite_where=sa.text('submitted_at IS NULL'), postgresql_where=sa.text('submitted_at IS NULL'))
 
+    op.create_table('attendance_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=43), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('problems', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_attendance_imports_commune_id_communes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_attendance_imports_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_imports')),
+    sa.UniqueConstraint('token', name=op.f('uq_attendance_imports_token'))
+    )
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -207,6 +224,14 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_commune_id'), ['commune_id'], unique=False)
         batch_op.create_index('ix_audit_events_object', ['object_type', 'object_id'], unique=False)
 
+    op.create_table('course_bookmarks',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('lesson_id', sa.Integer(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['lesson_id'], ['lessons.id'], name=op.f('fk_course_bookmarks_lesson_id_lessons'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_course_bookmarks_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_course_bookmarks'))
+    )
     op.create_table('lesson_progress',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -246,6 +271,22 @@ def upgrade():
     sa.ForeignKeyConstraint(['version_id'], ['quiz_versions.id'], name=op.f('fk_questions_version_id_quiz_versions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questions')),
     sa.UniqueConstraint('version_id', 'key', name=op.f('uq_questions_version_id'))
+    )
+    op.create_table('roster_imports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=43), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('problems', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_roster_imports_commune_id_communes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_roster_imports_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_imports')),
+    sa.UniqueConstraint('token', name=op.f('uq_roster_imports_token'))
     )
     op.create_table('teams',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -287,6 +328,7 @@ def upgrade():
     with op.batch_alter_table('training_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_training_sessions_commune_date', ['commune_id', 'date'], unique=False)
         batch_op.create_index(batch_op.f('ix_training_sessions_date'), ['date'], unique=False)
+        batch_op.create_index('ix_training_sessions_date_cancelled', ['date', 'cancelled_at'], unique=False)
 
     op.create_table('attendances',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -303,6 +345,7 @@ def upgrade():
     sa.UniqueConstraint('session_id', 'user_id', name=op.f('uq_attendances_session_id'))
     )
     with op.batch_alter_table('attendances', schema=None) as batch_op:
+        batch_op.create_index('ix_attendances_status_user_session', ['status', 'user_id', 'session_id'], unique=False)
         batch_op.create_index('ix_attendances_user_status', ['user_id', 'status'], unique=False)
 
     op.create_table('certificates',
@@ -321,6 +364,7 @@ def upgrade():
     sa.Column('holder_name', sa.String(length=120), nullable=False),
     sa.Column('holder_birth_year', sa.Integer(), nullable=True),
     sa.Column('team_name', sa.String(length=160), nullable=True),
+    sa.Column('team_id', sa.Integer(), nullable=True),
     sa.Column('title_vi', sa.String(length=300), nullable=False),
     sa.Column('title_en', sa.String(length=300), nullable=False),
     sa.Column('hours', sa.Float(), nullable=True),
@@ -335,6 +379,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['module_id'], ['modules.id'], name=op.f('fk_certificates_module_id_modules'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['replaced_by_id'], ['certificates.id'], name=op.f('fk_certificates_replaced_by_id_certificates')),
     sa.ForeignKeyConstraint(['session_id'], ['training_sessions.id'], name=op.f('fk_certificates_session_id_training_sessions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_certificates_team_id_teams'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_certificates_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates')),
     sa.UniqueConstraint('code', name=op.f('uq_certificates_code')),
@@ -342,6 +387,7 @@ def upgrade():
     sa.UniqueConstraint('serial', name=op.f('uq_certificates_serial'))
     )
     with op.batch_alter_table('certificates', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_certificates_team_id'), ['team_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_certificates_user_id'), ['user_id'], unique=False)
 
     op.create_table('memberships',
@@ -379,11 +425,50 @@ def upgrade():
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_session_teams_team_id_teams'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('session_id', 'team_id', name=op.f('pk_session_teams'))
     )
+    op.create_table('membership_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('team_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('full_name', sa.String(length=120), nullable=False),
+    sa.Column('phone', sa.String(length=16), nullable=True),
+    sa.Column('birth_year', sa.Integer(), nullable=True),
+    sa.Column('gender', sa.String(length=8), nullable=True),
+    sa.Column('occupation', sa.String(length=160), nullable=True),
+    sa.Column('proposed_role', sa.String(length=16), nullable=False),
+    sa.Column('membership_id', sa.Integer(), nullable=True),
+    sa.Column('leave_reason', sa.Text(), nullable=True),
+    sa.Column('proposed_on', sa.Date(), nullable=False),
+    sa.Column('proposer_name', sa.String(length=120), nullable=False),
+    sa.Column('proposer_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('decided_on', sa.Date(), nullable=True),
+    sa.Column('decision_no', sa.String(length=64), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_membership_requests_commune_id_communes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_membership_requests_membership_id_memberships'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposer_id'], ['users.id'], name=op.f('fk_membership_requests_proposer_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id'], name=op.f('fk_membership_requests_recorded_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_membership_requests_team_id_teams'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_membership_requests_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_membership_requests'))
+    )
+    with op.batch_alter_table('membership_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_membership_requests_commune_status', ['commune_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_membership_requests_team_id'), ['team_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('membership_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_membership_requests_team_id'))
+        batch_op.drop_index('ix_membership_requests_commune_status')
+
+    op.drop_table('membership_requests')
     op.drop_table('session_teams')
     op.drop_table('session_modules')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
@@ -393,13 +478,16 @@ def downgrade():
     op.drop_table('memberships')
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificates_user_id'))
+        batch_op.drop_index(batch_op.f('ix_certificates_team_id'))
 
     op.drop_table('certificates')
     with op.batch_alter_table('attendances', schema=None) as batch_op:
         batch_op.drop_index('ix_attendances_user_status')
+        batch_op.drop_index('ix_attendances_status_user_session')
 
     op.drop_table('attendances')
     with op.batch_alter_table('training_sessions', schema=None) as batch_op:
+        batch_op.drop_index('ix_training_sessions_date_cancelled')
         batch_op.drop_index(batch_op.f('ix_training_sessions_date'))
         batch_op.drop_index('ix_training_sessions_commune_date')
 
@@ -408,6 +496,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_teams_commune_id'))
 
     op.drop_table('teams')
+    op.drop_table('roster_imports')
     op.drop_table('questions')
     with op.batch_alter_table('module_completions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_module_completions_user_id'))
@@ -417,12 +506,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_lesson_progress_user_id'))
 
     op.drop_table('lesson_progress')
+    op.drop_table('course_bookmarks')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_object')
         batch_op.drop_index(batch_op.f('ix_audit_events_commune_id'))
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
 
     op.drop_table('audit_events')
+    op.drop_table('attendance_imports')
     with op.batch_alter_table('attempts', schema=None) as batch_op:
         batch_op.drop_index('uq_attempts_one_open', sqlite_where=sa.text('submitted_at IS NULL'), postgresql_where=sa.text('submitted_at IS NULL'))
         batch_op.drop_index('ix_attempts_user_quiz')
