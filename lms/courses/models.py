@@ -125,7 +125,7 @@ class ModuleCompletion(db.Model):
     completed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     score: Mapped[float | None] = mapped_column()
     attempt_id: Mapped[int | None] = mapped_column(
-        ForeignKey("attempts.id", ondelete="SET NULL", use_alter=True)
+        ForeignKey("attempts.id", ondelete="SET NULL")
     )
 
     module: Mapped[Module] = relationship()
