@@ -98,7 +98,7 @@ def core_step(ctx: dict) -> None:
             commune_id=commune.id,
             village_id=None,
             defaults=dict(
-                name=f"Tổ công nghệ số cộng đồng {commune.name.lower().replace('phường ', 'phường ')}",
+                name=f"Tổ CNSCĐ {commune.name}",
                 is_commune_level=True,
             ),
         )
