@@ -12,7 +12,7 @@ run: demo
 	$(BIN)/lms run --host $(HOST) --port $(PORT)
 
 test: translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

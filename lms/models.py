@@ -12,19 +12,18 @@ from lms.courses.models import (  # noqa: F401
     ModuleCompletion,
     ModuleImage,
 )
+from lms.imports import ImportBatch  # noqa: F401
 from lms.org.models import (  # noqa: F401
     Commune,
     Membership,
     MembershipRequest,
     Province,
-    RosterImport,
     Team,
     Village,
 )
 from lms.quizzes.models import Attempt, Question, Quiz, QuizVersion  # noqa: F401
 from lms.training.models import (  # noqa: F401
     Attendance,
-    AttendanceImport,
     ComplianceRule,
     TrainingSession,
 )

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Date,
     DateTime,
@@ -166,20 +165,3 @@ class MembershipRequest(db.Model):
     user = relationship("User", foreign_keys=[user_id])
     membership: Mapped[Membership | None] = relationship()
 
-
-class RosterImport(db.Model):
-    """A previewed roster import waiting for confirmation: the parsed rows are kept here (not
-    in a file), so any app server can confirm it. ``token`` is the unguessable handle."""
-
-    __tablename__ = "roster_imports"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(43), unique=True)
-    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    filename: Mapped[str] = mapped_column(String(255), default="")
-    rows: Mapped[list] = mapped_column(JSON, default=list)
-    problems: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(10), default="preview")  # preview | applied
-    result: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

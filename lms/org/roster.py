@@ -3,7 +3,7 @@
 Import is two steps so nothing is written until the officer confirms:
 
 1. :func:`read_roster` turns a file into *raw rows* (``{"row": n, field: text}``; plain JSON,
-   kept in :class:`~lms.org.models.RosterImport` between preview and confirm);
+   kept in :class:`~lms.imports.ImportBatch` between preview and confirm);
 2. :func:`check_rows` normalises them and lists every problem by row and column;
 3. :func:`apply_rows` writes everything in the caller's transaction (all or nothing), matching
    people by phone: the same file again changes nothing, an updated file updates.

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from sqlalchemy import insert, select
 
+from lms import imports
 from lms.audit import AuditEvent, _plain
 from lms.auth.models import User
 from lms.auth.permissions import active_on
 from lms.extensions import db
+from lms.imports import ImportBatch
 from lms.normalize import display_phone, fold
-from lms.org.models import Commune, Membership, RosterImport, Team, Village
+from lms.org.models import Commune, Membership, Team, Village
 from lms.org.roster import (
     EXPORT_HEADERS,
     GENDER_LABEL,
@@ -207,25 +208,19 @@ def export_rows(commune: Commune) -> tuple[list[str], list[list]]:
 
 
 def save_preview(commune: Commune, raw: list[dict], checked: Checked, *, filename: str,
-                 actor_id: int | None) -> RosterImport:
+                 actor_id: int | None) -> ImportBatch:
     """Keep the raw rows of a previewed file in the database under a random token."""
-    imp = RosterImport(token=secrets.token_urlsafe(32), commune_id=commune.id,
-                       created_by_id=actor_id, filename=filename[:255], rows=raw,
-                       problems=checked.problems)
-    db.session.add(imp)
-    db.session.flush()
-    return imp
+    return imports.save_preview("roster", commune.id, raw, checked.problems,
+                                filename=filename, actor_id=actor_id)
 
 
-def confirm_import(imp: RosterImport, *, actor_id: int | None,
+def confirm_import(imp: ImportBatch, *, actor_id: int | None,
                    create_villages: bool = False) -> dict:
     """Apply a previewed import (checked again now); a second confirm changes nothing."""
-    if imp.status == "applied":
-        return dict(imp.result or {}, already=True)
     commune = db.session.get(Commune, imp.commune_id)
-    checked = check_rows(commune, imp.rows, local_today())
-    stats = apply_rows(commune, checked, actor_id=actor_id, create_villages=create_villages)
-    imp.status = "applied"
-    imp.result = stats
-    imp.rows = []
-    return stats
+
+    def apply(rows: list[dict]) -> dict:
+        checked = check_rows(commune, rows, local_today())
+        return apply_rows(commune, checked, actor_id=actor_id, create_villages=create_villages)
+
+    return imports.confirm(imp, apply)

@@ -11,10 +11,11 @@ from sqlalchemy import select
 
 from lms.auth.permissions import commune_condition, get_commune_or_404, load_or_404, roles_required
 from lms.extensions import db
+from lms.imports import ImportBatch
 from lms.org import bp
 from lms.org.forms import ConfirmImportForm, ImportForm
 from lms.org.messages import COLUMN_LABELS, error_text, problem_text, roster_file_error_text
-from lms.org.models import Commune, RosterImport
+from lms.org.models import Commune
 from lms.org.roster import RosterFileError, check_rows, read_roster
 from lms.org.roster_db import confirm_import, export_rows, save_preview
 from lms.org.services import OrgError
@@ -47,9 +48,10 @@ def import_roster(commune_id: int):
     return render_template("org/import.html", form=form, commune=commune)
 
 
-def _import_or_404(token: str) -> RosterImport:
-    return load_or_404(select(RosterImport).join(Commune).where(
-        RosterImport.token == token, commune_condition(current_user, Commune.id)))
+def _import_or_404(token: str) -> ImportBatch:
+    return load_or_404(select(ImportBatch).join(Commune).where(
+        ImportBatch.kind == "roster", ImportBatch.token == token,
+        commune_condition(current_user, Commune.id)))
 
 
 @bp.route("/org/imports/<token>", methods=["GET", "POST"])

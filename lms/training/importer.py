@@ -13,19 +13,20 @@ nothing.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 
+from lms import imports
 from lms.auth.models import User
 from lms.extensions import db
+from lms.imports import ImportBatch
 from lms.normalize import InvalidValue, clean_text, fold, normalize_phone, parse_date
 from lms.org.models import Commune, Team
 from lms.spreadsheets import cell_text, match_headers, read_rows
 from lms.timeutil import local_today
-from lms.training.models import AttendanceImport, TrainingSession
+from lms.training.models import TrainingSession
 from lms.training.services import set_status
 
 FIELDS = {
@@ -206,24 +207,14 @@ def apply_rows(commune: Commune, checked: Checked, *, actor=None) -> dict:
 
 
 def save_preview(commune: Commune, raw: list[dict], checked: Checked, *, filename: str,
-                 actor_id: int | None) -> AttendanceImport:
+                 actor_id: int | None) -> ImportBatch:
     """Keep the raw rows of a previewed file under a random token until confirmed."""
-    imp = AttendanceImport(token=secrets.token_urlsafe(32), commune_id=commune.id,
-                           created_by_id=actor_id, filename=(filename or "")[:255], rows=raw,
-                           problems=checked.problems)
-    db.session.add(imp)
-    db.session.flush()
-    return imp
+    return imports.save_preview("attendance", commune.id, raw, checked.problems,
+                                filename=filename, actor_id=actor_id)
 
 
-def confirm_import(imp: AttendanceImport, *, actor=None) -> dict:
+def confirm_import(imp: ImportBatch, *, actor=None) -> dict:
     """Apply a previewed import (checked again now); a second confirm changes nothing."""
-    if imp.status == "applied":
-        return dict(imp.result or {}, already=True)
     commune = db.session.get(Commune, imp.commune_id)
-    checked = check_rows(commune, imp.rows)
-    stats = apply_rows(commune, checked, actor=actor)
-    imp.status = "applied"
-    imp.result = stats
-    imp.rows = []
-    return stats
+    return imports.confirm(imp, lambda rows: apply_rows(commune, check_rows(commune, rows),
+                                                        actor=actor))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     Column,
     Date,
@@ -117,20 +116,3 @@ class ComplianceRule(db.Model):
     deadline: Mapped[date | None] = mapped_column(Date)
     grace_days: Mapped[int] = mapped_column(Integer, default=60)
 
-
-class AttendanceImport(db.Model):
-    """A previewed training-history import waiting for confirmation (rows kept here, not in a
-    file, so any app server can confirm it). ``token`` is the unguessable handle."""
-
-    __tablename__ = "attendance_imports"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(43), unique=True)
-    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    filename: Mapped[str] = mapped_column(String(255), default="")
-    rows: Mapped[list] = mapped_column(JSON, default=list)
-    problems: Mapped[list] = mapped_column(JSON, default=list)
-    status: Mapped[str] = mapped_column(String(10), default="preview")  # preview | applied
-    result: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

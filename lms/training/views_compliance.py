@@ -13,13 +13,14 @@ from sqlalchemy import select
 
 from lms.auth.permissions import get_team_or_404, led_team_ids, role_of, roles_required
 from lms.extensions import db
+from lms.imports import ImportBatch
 from lms.nav import home_section, nav_item
 from lms.normalize import InvalidValue, display_phone, parse_date
 from lms.org.models import Commune
 from lms.timeutil import local_today
 from lms.training import bp, compliance, reports
 from lms.training.forms import ConfirmForm, ImportForm, RuleForm
-from lms.training.models import AttendanceImport, ComplianceRule
+from lms.training.models import ComplianceRule
 
 nav_item("training.compliance", _l("Annual training check"), roles=("leader", "officer"),
          order=42)
@@ -257,8 +258,9 @@ def import_confirm(token: str):
     from lms.training import importer
 
     commune = _commune()
-    imp = db.session.scalars(select(AttendanceImport).where(
-        AttendanceImport.token == token, AttendanceImport.commune_id == commune.id)).first()
+    imp = db.session.scalars(select(ImportBatch).where(
+        ImportBatch.kind == "attendance", ImportBatch.token == token,
+        ImportBatch.commune_id == commune.id)).first()
     if imp is None or not ConfirmForm().validate_on_submit():
         abort(404)
     try:

@@ -11,9 +11,10 @@ from sqlalchemy import func, select
 from lms.audit import AuditEvent
 from lms.auth.models import User
 from lms.extensions import db
+from lms.imports import ImportBatch
 from lms.org import requests as proposals
 from lms.org import services as svc
-from lms.org.models import Membership, MembershipRequest, RosterImport
+from lms.org.models import Membership, MembershipRequest
 
 
 def test_join_needs_approval_then_creates_account(org):
@@ -129,7 +130,7 @@ def test_every_object_route_is_404_for_another_commune(org, auth, client):
     m = svc.active_membership(org.member.id, org.hoa_lac.id)
     req = proposals.propose_join(org.yen_bac, actor_id=None, proposed_on=date(2026, 11, 1),
                                  full_name="X Y", phone="0977000111")
-    imp = RosterImport(token="t" * 43, commune_id=org.commune.id, rows=[], problems=[])
+    imp = ImportBatch(kind="roster", token="t" * 43, commune_id=org.commune.id, rows=[], problems=[])
     db.session.add(imp)
     db.session.commit()
     auth.login_as(org.other_officer)

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from lms.extensions import db
-from lms.training.models import Attendance, AttendanceImport, TrainingSession
+from lms.imports import ImportBatch
+from lms.training.models import Attendance, TrainingSession
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_web_preview_then_confirm(w, client, auth, tmp_path):
                        content_type="multipart/form-data")
     assert resp.status_code == 200 and 'id="import-confirm"' in resp.get_data(as_text=True)
     assert counts() == (0, 0)
-    imp = db.session.scalars(select(AttendanceImport)).one()
+    imp = db.session.scalars(select(ImportBatch)).one()
     client.post(f"/training/import/{imp.token}")
     client.post(f"/training/import/{imp.token}")  # double submit is harmless
     assert counts() == (1, 1)

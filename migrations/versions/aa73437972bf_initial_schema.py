@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 789c9af1cb2e
+Revision ID: aa73437972bf
 Revises: 
-Create Date: 2026-11-24 01:59:30.457545
+Create Date: 2026-11-24 02:06:33.172894
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '789c9af1cb2e'
+revision = 'aa73437972bf'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -192,22 +192,6 @@ def upgrade():
         batch_op.create_index('ix_attempts_user_quiz', ['user_id', 'quiz_id'], unique=False)
         batch_op.create_index('uq_attempts_one_open', ['user_id', 'quiz_id'], unique=True, sqlite_where=sa.text('submitted_at IS NULL'), postgresql_where=sa.text('submitted_at IS NULL'))
 
-    op.create_table('attendance_imports',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('token', sa.String(length=43), nullable=False),
-    sa.Column('commune_id', sa.Integer(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('rows', sa.JSON(), nullable=False),
-    sa.Column('problems', sa.JSON(), nullable=False),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('result', sa.JSON(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_attendance_imports_commune_id_communes'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_attendance_imports_created_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_imports')),
-    sa.UniqueConstraint('token', name=op.f('uq_attendance_imports_token'))
-    )
     op.create_table('audit_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -235,6 +219,23 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_course_bookmarks_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', name=op.f('pk_course_bookmarks'))
     )
+    op.create_table('import_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('token', sa.String(length=43), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.Column('problems', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_import_batches_commune_id_communes'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_import_batches_created_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batches')),
+    sa.UniqueConstraint('token', name=op.f('uq_import_batches_token'))
+    )
     op.create_table('lesson_progress',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -248,22 +249,6 @@ def upgrade():
     with op.batch_alter_table('lesson_progress', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_lesson_progress_user_id'), ['user_id'], unique=False)
 
-    op.create_table('module_completions',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('module_id', sa.Integer(), nullable=False),
-    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('score', sa.Double(), nullable=True),
-    sa.Column('attempt_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['attempt_id'], ['attempts.id'], name=op.f('fk_module_completions_attempt_id_attempts'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['module_id'], ['modules.id'], name=op.f('fk_module_completions_module_id_modules'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_module_completions_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_module_completions')),
-    sa.UniqueConstraint('user_id', 'module_id', name=op.f('uq_module_completions_user_id'))
-    )
-    with op.batch_alter_table('module_completions', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_module_completions_user_id'), ['user_id'], unique=False)
-
     op.create_table('questions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version_id', sa.Integer(), nullable=False),
@@ -274,22 +259,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['version_id'], ['quiz_versions.id'], name=op.f('fk_questions_version_id_quiz_versions'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_questions')),
     sa.UniqueConstraint('version_id', 'key', name=op.f('uq_questions_version_id'))
-    )
-    op.create_table('roster_imports',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('token', sa.String(length=43), nullable=False),
-    sa.Column('commune_id', sa.Integer(), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
-    sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('rows', sa.JSON(), nullable=False),
-    sa.Column('problems', sa.JSON(), nullable=False),
-    sa.Column('status', sa.String(length=10), nullable=False),
-    sa.Column('result', sa.JSON(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_roster_imports_commune_id_communes'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_roster_imports_created_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_imports')),
-    sa.UniqueConstraint('token', name=op.f('uq_roster_imports_token'))
     )
     op.create_table('teams',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -414,6 +383,22 @@ def upgrade():
         batch_op.create_index('ix_memberships_team_active', ['team_id', 'left_on'], unique=False)
         batch_op.create_index('ix_memberships_user_team', ['user_id', 'team_id'], unique=False)
 
+    op.create_table('module_completions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('module_id', sa.Integer(), nullable=False),
+    sa.Column('completed_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('score', sa.Double(), nullable=True),
+    sa.Column('attempt_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['attempt_id'], ['attempts.id'], name=op.f('fk_module_completions_attempt_id_attempts'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['module_id'], ['modules.id'], name=op.f('fk_module_completions_module_id_modules'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_module_completions_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_module_completions')),
+    sa.UniqueConstraint('user_id', 'module_id', name=op.f('uq_module_completions_user_id'))
+    )
+    with op.batch_alter_table('module_completions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_module_completions_user_id'), ['user_id'], unique=False)
+
     op.create_table('session_modules',
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('module_id', sa.Integer(), nullable=False),
@@ -477,6 +462,10 @@ def downgrade():
     op.drop_table('membership_requests')
     op.drop_table('session_teams')
     op.drop_table('session_modules')
+    with op.batch_alter_table('module_completions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_module_completions_user_id'))
+
+    op.drop_table('module_completions')
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.drop_index('ix_memberships_user_team')
         batch_op.drop_index('ix_memberships_team_active')
@@ -502,16 +491,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_teams_commune_id'))
 
     op.drop_table('teams')
-    op.drop_table('roster_imports')
     op.drop_table('questions')
-    with op.batch_alter_table('module_completions', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_module_completions_user_id'))
-
-    op.drop_table('module_completions')
     with op.batch_alter_table('lesson_progress', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_lesson_progress_user_id'))
 
     op.drop_table('lesson_progress')
+    op.drop_table('import_batches')
     op.drop_table('course_bookmarks')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_events_object')
@@ -519,7 +504,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_audit_events_at'))
 
     op.drop_table('audit_events')
-    op.drop_table('attendance_imports')
     with op.batch_alter_table('attempts', schema=None) as batch_op:
         batch_op.drop_index('uq_attempts_one_open', sqlite_where=sa.text('submitted_at IS NULL'), postgresql_where=sa.text('submitted_at IS NULL'))
         batch_op.drop_index('ix_attempts_user_quiz')
