@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
 
-from lms.auth.permissions import role_of
+from lms.audit import AuditEvent
+from lms.auth.models import User
+from lms.auth.permissions import commune_condition, role_of, roles_required
+from lms.extensions import db
 from lms.main import bp
-from lms.nav import home_sections_for
+from lms.nav import home_sections_for, nav_item
 
 
 @bp.route("/")
@@ -24,3 +30,66 @@ def index():
 def healthz():
     """Liveness check for load balancers."""
     return {"status": "ok"}
+
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_GROUPS = {
+    "attendance": ("attendance", "training_session"),
+    "membership": ("membership", "membership_request", "user"),
+    "certificate": ("certificate",),
+}
+
+
+def _audit_labels() -> dict[str, str]:
+    return {
+        "attendance.mark": _("Attendance marked"),
+        "session.cancel": _("Session cancelled"),
+        "membership.join": _("Membership started"),
+        "membership.leave": _("Membership ended"),
+        "membership.role": _("Role in the team changed"),
+        "membership_request.join": _("Join proposal recorded"),
+        "membership_request.leave": _("Leave proposal recorded"),
+        "membership_request.approve": _("Proposal approved"),
+        "membership_request.reject": _("Proposal rejected"),
+        "user.update": _("Personal details changed"),
+        "user.officer": _("Officer assigned"),
+        "certificate.issue": _("Certificate issued"),
+        "certificate.manual": _("Certificate issued by hand"),
+        "certificate.revoke": _("Certificate revoked"),
+        "certificate.reissue": _("Certificate reissued"),
+    }
+
+
+@bp.route("/audit")
+@roles_required("officer")
+def audit_log():
+    """The commune's audit log: who changed attendance, memberships and certificates, when,
+    and what it was before and after (newest first, 50 a page)."""
+    group = request.args.get("group", "")
+    before_id = request.args.get("before", type=int)
+    stmt = (
+        select(AuditEvent, User.full_name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(commune_condition(current_user, AuditEvent.commune_id))
+        .order_by(AuditEvent.id.desc())
+        .limit(AUDIT_PAGE_SIZE + 1)
+    )
+    if group in AUDIT_GROUPS:
+        stmt = stmt.where(AuditEvent.object_type.in_(AUDIT_GROUPS[group]))
+    if before_id:
+        stmt = stmt.where(AuditEvent.id < before_id)
+    rows = db.session.execute(stmt).all()
+    more = len(rows) > AUDIT_PAGE_SIZE
+    rows = rows[:AUDIT_PAGE_SIZE]
+    return render_template(
+        "main/audit.html",
+        rows=rows,
+        labels=_audit_labels(),
+        group=group,
+        groups={"": _("Everything"), "attendance": _("Attendance"),
+                "membership": _("Memberships"), "certificate": _("Certificates")},
+        next_before=rows[-1][0].id if more and rows else None,
+    )
+
+
+nav_item("main.audit_log", _l("Audit log"), roles=("officer",), order=90)
