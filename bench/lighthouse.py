@@ -24,12 +24,19 @@ CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-
                 "--disable-component-update --disable-sync --no-first-run")
 
 
+class LighthouseUnavailable(RuntimeError):
+    """Lighthouse could not be installed (no npm registry, no Node.js)."""
+
+
 def lighthouse_bin() -> Path:
     """The Lighthouse CLI, installed with npm on first use."""
     binary = HERE / "node_modules" / ".bin" / "lighthouse"
     if not binary.exists():
-        subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund"], cwd=HERE,
-                       check=True)
+        try:
+            subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund"], cwd=HERE,
+                           check=True, timeout=600, capture_output=True)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise LighthouseUnavailable(f"npm install failed: {exc}") from exc
     return binary
 
 
@@ -74,12 +81,14 @@ def main(paths: list[str] | None = None) -> dict:
         cookie_header = f"session={cookie.value}" if cookie else None
         results = {}
         for path in paths or ["/login", "/", "/learn", "/certificates/mine"]:
+            anonymous = path == "/login"
             with app.app_context():
-                exists = client.get(path).status_code == 200
+                probe = app.test_client() if anonymous else client
+                exists = probe.get(path).status_code == 200
             if not exists:
                 print(f"{path}: skipped (not 200)")
                 continue
-            results[path] = score(base + path, None if path == "/login" else cookie_header)
+            results[path] = score(base + path, None if anonymous else cookie_header)
             print(f"{path}: performance {results[path]['performance']:.2f}, "
                   f"accessibility {results[path]['accessibility']:.2f}")
         server.shutdown()

@@ -125,3 +125,32 @@ def test_error_pages_are_translated(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.get_data(as_text=True)
+
+
+def test_login_limit_counters_can_live_in_redis(database_url):
+    """Several app servers share rate-limit counters through Redis (RATELIMIT_STORAGE_URI)."""
+    import os
+    import uuid
+
+    url = os.environ.get("REDIS_TEST_URL")
+    if not url:
+        pytest.skip("Redis rate-limit test skipped: REDIS_TEST_URL is not set")
+    from lms import create_app
+    from lms.extensions import db
+    from tests.conftest import base_config
+
+    settings = dict(base_config(database_url), RATELIMIT_STORAGE_URI=url)
+    phone = f"09{uuid.uuid4().int % 10**8:08d}"
+    first, second = create_app(settings), create_app(settings)
+    try:
+        # Two "servers": failures on one count on the other.
+        for _ in range(3):
+            first.test_client().post("/login", data={"phone": phone, "password": "x"})
+        for _ in range(2):
+            second.test_client().post("/login", data={"phone": phone, "password": "x"})
+        blocked = first.test_client().post("/login", data={"phone": phone, "password": "x"})
+        assert blocked.status_code == 429
+    finally:
+        for app in (first, second):
+            with app.app_context():
+                db.engine.dispose()
