@@ -53,7 +53,13 @@ def base_config(database_url: str) -> dict:
 def _schema(database_url):
     app = create_app(base_config(database_url))
     with app.app_context():
-        db.drop_all()
+        if db.engine.dialect.name == "postgresql":
+            # Start from an empty schema: tables left by older code would block drop_all().
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        else:
+            db.drop_all()
         db.create_all()
         db.session.remove()
         db.engine.dispose()
