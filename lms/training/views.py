@@ -31,7 +31,7 @@ from lms.courses.models import Module
 from lms.extensions import db
 from lms.models_base import utcnow
 from lms.nav import home_section, nav_item
-from lms.normalize import InvalidValue, parse_date
+from lms.normalize import InvalidValue, display_phone, fold, parse_date
 from lms.org.models import Commune, Team
 from lms.timeutil import local_today
 from lms.training import bp, checkin
@@ -222,10 +222,22 @@ def attendance(session_id: int):
     obj = _get_session_or_404(session_id)
     if not _can_take_attendance(obj):
         abort(404)
-    rows = svc.roster(obj, team_ids=_roster_scope(obj))
-    return render_template("training/attendance.html", obj=obj, rows=rows,
-                           counts=svc.roster_counts(rows), statuses=STATUSES,
-                           over=svc.is_over(obj), **_labels())
+    scope = _roster_scope(obj)
+    rows = svc.roster(obj, team_ids=scope)
+    counts = svc.roster_counts(rows)
+    # A long commune-wide roster is filtered by team and by name or phone on the phone.
+    teams = [t for t in obj.teams if scope is None or t.id in scope]
+    team_id = request.args.get("team", type=int)
+    if team_id and any(t.id == team_id for t in teams):
+        rows = svc.roster(obj, team_ids={team_id})
+    query = fold(request.args.get("q", ""))
+    if query:
+        digits = "".join(ch for ch in query if ch.isdigit())
+        rows = [r for r in rows if query in fold(r.name)
+                or (len(digits) >= 3 and digits in display_phone(r.phone).replace(" ", ""))]
+    return render_template("training/attendance.html", obj=obj, rows=rows, counts=counts,
+                           statuses=STATUSES, over=svc.is_over(obj), teams=teams,
+                           team_id=team_id, query=request.args.get("q", ""), **_labels())
 
 
 @bp.route("/training/sessions/<int:session_id>/attendance/<int:user_id>", methods=["POST"])
