@@ -285,3 +285,14 @@ def home_officer(user, role):
     year = local_today().year
     report = compliance.commune_report(commune, year)
     return render_template("training/_home_officer.html", report=report, year=year)
+
+
+@home_section(roles=("admin",), order=30)
+def home_admin(user, role):
+    """Every commune's figure for this year on the administrator's home page (one pass)."""
+    if role != "admin":
+        return None
+    year = local_today().year
+    rows = compliance.commune_summaries(year)
+    return render_template("training/_home_admin.html", rows=rows, year=year,
+                           totals=compliance.summary_totals(rows))

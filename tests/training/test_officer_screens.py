@@ -1,4 +1,4 @@
-"""The attendance roster of a commune-wide session can be filtered by team and by name."""
+"""Officer and admin screens: roster filters, the administrator's overview."""
 
 from datetime import date
 
@@ -24,3 +24,14 @@ def test_roster_filters_by_team_and_name(client, auth, make):
     assert "Nguyễn Văn Ánh" not in html and "Trần Thị Bích" in html
     html = client.get(f"{url}?q=nguyen van anh").get_data(as_text=True)
     assert "Nguyễn Văn Ánh" in html and "Trần Thị Bích" not in html
+
+
+def test_admin_home_shows_every_commune(client, auth, make):
+    make.commune(code="DT", name="Phường Duy Tiên")
+    make.commune(code="TQ", name="Xã Tam Quang")
+    admin = make.admin()
+    make.commit()
+    auth.login_as(admin)
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="commune-table"' in html
+    assert "Phường Duy Tiên" in html and "Xã Tam Quang" in html
