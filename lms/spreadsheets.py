@@ -31,13 +31,14 @@ _HEADER_NOISE = re.compile(r"[^a-z0-9/ ]+")
 
 
 class SpreadsheetError(ValueError):
-    """The file cannot be read as a spreadsheet. ``code`` is one of ``format`` (neither .xlsx
-    nor .csv), ``unreadable`` (damaged or not what its name says), ``encoding`` (a CSV that is
-    not UTF-8) or ``empty`` (no header row)."""
+    """The file cannot be used. ``code`` is one of ``format`` (neither .xlsx nor .csv),
+    ``unreadable`` (damaged or not what its name says), ``encoding`` (a CSV that is not UTF-8),
+    ``empty`` (no header row) or ``missing_columns`` (then ``columns`` names them)."""
 
-    def __init__(self, code: str):
+    def __init__(self, code: str, columns: list[str] | None = None):
         super().__init__(code)
         self.code = code
+        self.columns = columns or []
 
 
 def file_format(filename: str | None) -> str:
@@ -297,3 +298,15 @@ def write_rows(path_or_stream, fmt: str, headers: Sequence, rows: Iterable[Seque
         write_csv(path_or_stream, headers, rows)
     else:
         raise SpreadsheetError("format")
+
+
+def read_table(source, filename: str | None, fields: dict, required: Sequence[str]):
+    """Open a spreadsheet whose columns are matched by header: ``(columns, headers, rows)``
+    where ``columns`` maps field → column index. Raises :class:`SpreadsheetError`, with code
+    ``missing_columns`` when a required field has no column."""
+    headers, rows = read_rows(source, filename)
+    columns = match_headers(headers, fields)
+    missing = [name for name in required if name not in columns]
+    if missing:
+        raise SpreadsheetError("missing_columns", missing)
+    return columns, headers, rows

@@ -20,7 +20,7 @@ from datetime import date
 
 from lms.normalize import InvalidValue, clean_name, fold, normalize_phone, parse_date
 from lms.org.models import MEMBERSHIP_ROLES, Commune
-from lms.spreadsheets import cell_text, match_headers, read_rows
+from lms.spreadsheets import SpreadsheetError, cell_text, read_table
 from lms.timeutil import local_today
 
 FIELDS = {
@@ -58,14 +58,8 @@ ROLE_LABEL = {"leader": "Tổ trưởng", "deputy": "Tổ phó", "member": "Thà
 GENDER_LABEL = {"male": "Nam", "female": "Nữ", "other": "Khác"}
 
 
-class RosterFileError(ValueError):
-    """The file is not a readable roster (``code``: a spreadsheet error code or
-    ``missing_columns`` with ``columns``)."""
-
-    def __init__(self, code: str, columns: list[str] | None = None):
-        super().__init__(code)
-        self.code = code
-        self.columns = columns or []
+# Unreadable file or missing required columns (``code`` and ``columns``).
+RosterFileError = SpreadsheetError
 
 
 def village_key(name: str | None) -> str:
@@ -80,17 +74,7 @@ def village_key(name: str | None) -> str:
 def open_roster(source, filename: str | None = None) -> tuple[dict[str, int], list[str], Iterator]:
     """Open a roster file: ``(column_of_field, headers, rows)``; raises :class:`RosterFileError`
     for an unreadable file or missing required columns."""
-    from lms.spreadsheets import SpreadsheetError
-
-    try:
-        headers, rows = read_rows(source, filename)
-    except SpreadsheetError as exc:
-        raise RosterFileError(exc.code) from exc
-    columns = match_headers(headers, FIELDS)
-    missing = [name for name in REQUIRED if name not in columns]
-    if missing:
-        raise RosterFileError("missing_columns", missing)
-    return columns, headers, rows
+    return read_table(source, filename, FIELDS, REQUIRED)
 
 
 def raw_rows(columns: dict[str, int], rows: Iterable) -> list[dict]:

@@ -24,7 +24,7 @@ from lms.extensions import db
 from lms.imports import ImportBatch
 from lms.normalize import InvalidValue, clean_text, fold, normalize_phone, parse_date
 from lms.org.models import Commune, Team
-from lms.spreadsheets import cell_text, match_headers, read_rows
+from lms.spreadsheets import SpreadsheetError, cell_text, read_table
 from lms.timeutil import local_today
 from lms.training.models import TrainingSession
 from lms.training.services import set_status
@@ -54,13 +54,8 @@ _MODE_OF = {fold(w): m for m, words in MODE_WORDS.items() for w in words}
 WARNINGS = ("name_mismatch",)
 
 
-class ImportFileError(ValueError):
-    """The file cannot be used: ``code`` is a spreadsheet error code or ``missing_columns``."""
-
-    def __init__(self, code: str, columns: list[str] | None = None):
-        super().__init__(code)
-        self.code = code
-        self.columns = columns or []
+# Unreadable file or missing required columns (``code`` and ``columns``).
+ImportFileError = SpreadsheetError
 
 
 @dataclass
@@ -77,16 +72,7 @@ class Checked:
 
 def read_file(source, filename: str | None = None) -> list[dict]:
     """Raw rows ``{"row": n, field: text}`` of a spreadsheet; :class:`ImportFileError` else."""
-    from lms.spreadsheets import SpreadsheetError
-
-    try:
-        headers, rows = read_rows(source, filename)
-    except SpreadsheetError as exc:
-        raise ImportFileError(exc.code) from exc
-    columns = match_headers(headers, FIELDS)
-    missing = [f for f in REQUIRED if f not in columns]
-    if missing:
-        raise ImportFileError("missing_columns", missing)
+    columns, _headers, rows = read_table(source, filename, FIELDS, REQUIRED)
     raw = []
     for number, values in rows:
         item = {"row": number}
