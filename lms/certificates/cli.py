@@ -11,17 +11,10 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from lms.certificates import batch, services
+from lms.cli_helpers import commune_or_exit
 from lms.courses.models import Module
 from lms.extensions import db
 from lms.normalize import InvalidValue, parse_date
-from lms.org.models import Commune
-
-
-def _commune(code: str) -> Commune:
-    commune = db.session.scalar(select(Commune).where(Commune.code == code.strip().upper()))
-    if commune is None:
-        raise click.ClickException(f"No commune with code {code!r}.")
-    return commune
 
 
 def _date(value: str | None, name: str):
@@ -43,7 +36,7 @@ def certificates_group() -> None:
 @with_appcontext
 def list_command(code: str, fmt: str, status: str | None) -> None:
     """List a commune's certificates (serial, code, holder, kind, status)."""
-    commune = _commune(code)
+    commune = commune_or_exit(code)
     stmt = services.commune_certificates(commune.id, services.Filters(status=status))
     rows = [
         {"serial": c.serial, "code": c.code, "holder": c.holder_name, "kind": c.kind,
@@ -73,7 +66,7 @@ def list_command(code: str, fmt: str, status: str | None) -> None:
 def print_command(code: str, session_id, team_id, module_slug, date_from, date_to, status,
                   lang: str, output: Path) -> None:
     """Print certificates in a batch: one PDF, one certificate per page, or a ZIP."""
-    commune = _commune(code)
+    commune = commune_or_exit(code)
     module_id = None
     if module_slug:
         module_id = db.session.scalar(select(Module.id).where(Module.slug == module_slug))

@@ -7,18 +7,10 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
+from lms.cli_helpers import commune_or_exit
 from lms.extensions import db
-from lms.org.models import Commune
-from lms.org.services import OrgError
-
-
-def _commune(code: str) -> Commune:
-    commune = db.session.scalar(select(Commune).where(Commune.code == code.strip().upper()))
-    if commune is None:
-        raise click.ClickException(f"No commune with code {code!r}.")
-    return commune
+from lms.org.services import OrgError, create_commune
 
 
 @click.group("communes")
@@ -35,8 +27,6 @@ def communes_group() -> None:
 @with_appcontext
 def communes_add(code: str, name: str, province: str | None, kind: str) -> None:
     """Create a commune and its commune-level team."""
-    from lms.org.services import create_commune
-
     try:
         commune = create_commune(code, name, province, kind)
     except OrgError as exc:
@@ -62,7 +52,7 @@ def members_import(file: Path, code: str, dry_run: bool, create_villages: bool) 
     from lms.org.roster import RosterFileError, check_rows, open_roster, raw_rows
     from lms.org.roster_db import apply_rows
 
-    commune = _commune(code)
+    commune = commune_or_exit(code)
     try:
         columns, _headers, rows = open_roster(file, file.name)
         with click.progressbar(rows, label="Reading", file=sys.stderr) as bar:
@@ -100,7 +90,7 @@ def members_export(code: str, output: Path) -> None:
     from lms.org.roster_db import export_rows
     from lms.spreadsheets import SpreadsheetError, file_format, write_rows
 
-    commune = _commune(code)
+    commune = commune_or_exit(code)
     try:
         fmt = file_format(output.name)
     except SpreadsheetError as exc:

@@ -8,17 +8,9 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from lms.cli_helpers import commune_or_exit
 from lms.extensions import db
 from lms.normalize import InvalidValue, parse_date
-
-
-def _commune(code: str):
-    from lms.training.compliance import ComplianceError, commune_by_code
-
-    try:
-        return commune_by_code(code)
-    except ComplianceError as exc:
-        raise click.ClickException(f"No commune with code {code!r}.") from exc
 
 
 @click.group("attendance")
@@ -36,7 +28,7 @@ def attendance_import(file: Path, code: str, dry_run: bool) -> None:
     from lms.training.importer import ImportFileError, apply_rows, check_rows, read_file
     from lms.training.messages import file_error_text, problem_text
 
-    commune = _commune(code)
+    commune = commune_or_exit(code)
     try:
         raw = read_file(file, file.name)
     except ImportFileError as exc:
@@ -83,7 +75,7 @@ def compliance_report(code: str, year: int, as_of: str | None, fmt: str,
     from lms.training.compliance import ComplianceError, commune_report
     from lms.training.reports import render
 
-    commune = _commune(code)
+    commune = commune_or_exit(code)
     try:
         day = parse_date(as_of) if as_of else None
     except InvalidValue as exc:
