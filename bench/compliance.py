@@ -203,7 +203,8 @@ def run(scale: str, database: str, naive: bool = True) -> dict:
     from lms import create_app
     from lms.extensions import db
     from lms.org.models import Commune
-    from lms.training.compliance import commune_report, commune_summaries
+    from lms.training.compliance import commune_report
+    from lms.training.summaries import commune_summaries
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": database, "SQLALCHEMY_ENGINE_OPTIONS": {},
                       "SECRET_KEY": "bench"})

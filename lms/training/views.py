@@ -378,7 +378,7 @@ def checkin_page(token: str):
 @home_section(roles=("member", "leader"), order=30)
 def home_upcoming(user, role):
     """Upcoming sessions and this year's training status on a member's home page."""
-    from lms.training.compliance import person_status
+    from lms.training.summaries import person_status
 
     year = local_today().year
     statuses = person_status(user.id, year)

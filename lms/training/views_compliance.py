@@ -18,7 +18,7 @@ from lms.nav import home_section, nav_item
 from lms.normalize import InvalidValue, display_phone, parse_date
 from lms.org.models import Commune
 from lms.timeutil import local_today
-from lms.training import bp, compliance, reports
+from lms.training import bp, compliance, reports, summaries
 from lms.training.forms import ConfirmForm, ImportForm, RuleForm
 from lms.training.models import ComplianceRule
 
@@ -293,6 +293,6 @@ def home_admin(user, role):
     if role != "admin":
         return None
     year = local_today().year
-    rows = compliance.commune_summaries(year)
+    rows = summaries.commune_summaries(year)
     return render_template("training/_home_admin.html", rows=rows, year=year,
-                           totals=compliance.summary_totals(rows))
+                           totals=summaries.summary_totals(rows))

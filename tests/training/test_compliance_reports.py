@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import event
 
 from lms.extensions import db
-from lms.training.compliance import commune_report, commune_summaries, summary_totals
+from lms.training.compliance import commune_report
 from lms.training.reports import render
+from lms.training.summaries import commune_summaries, summary_totals
 
 D = date(2026, 11, 24)
 

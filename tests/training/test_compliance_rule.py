@@ -6,7 +6,8 @@ import pytest
 
 from lms.courses.models import LearningPath, Module, ModuleCompletion
 from lms.extensions import db
-from lms.training.compliance import commune_report, default_as_of, person_status
+from lms.training.compliance import commune_report, default_as_of
+from lms.training.summaries import person_status
 
 D = date(2026, 11, 24)
 
