@@ -325,6 +325,7 @@ def status_tables(
 
 
 def status_counts(ps_status):
+    """Aggregate columns in_scope, compliant and new over a status column (for GROUP BY)."""
     return (
         func.count().label("in_scope"),
         func.coalesce(func.sum(case((ps_status == "compliant", 1), else_=0)), 0).label(
