@@ -341,3 +341,16 @@ def active_user_ids(commune_id: int, day: date | None = None):
     day = day or local_today()
     return select(Membership.user_id).join(Team).where(
         and_(Team.commune_id == commune_id, active_on(day)))
+
+
+def issue_team_slips(team: Team, day: date | None = None) -> list[tuple[User, str]]:
+    """New temporary passwords for the team's active members who have never logged in
+    (people created by a roster import have none). Returns ``(person, password)`` pairs to
+    print once; people who already use their account are left alone. The caller commits."""
+    from lms.auth.services import set_temporary_password
+
+    pairs = []
+    for _membership, person in team_members(team, day):
+        if person.last_login_at is None and person.active:
+            pairs.append((person, set_temporary_password(person)))
+    return pairs

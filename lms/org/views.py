@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from lms.auth import services as accounts
+from lms.auth.forms import ConfirmForm
 from lms.auth.permissions import (
     commune_condition,
     get_commune_or_404,
@@ -36,6 +37,7 @@ from lms.org import services as org
 from lms.org.forms import CommuneForm, ContactForm, OfficerForm, PersonForm
 from lms.org.messages import KIND_LABELS, ROLE_LABELS, WARNING_LABELS, error_text
 from lms.org.models import Commune, Team
+from lms.qr import qr_svg
 
 _MEMBER_SECTIONS: list[tuple[int, Callable]] = []
 
@@ -130,6 +132,23 @@ def team(team_id: int):
     past = [p for p in pairs if not p[0].active_on(today)]
     return render_template("org/team.html", team=obj, row=row, active=active, past=past,
                            **_labels())
+
+
+@bp.route("/org/teams/<int:team_id>/slips", methods=["GET", "POST"])
+@roles_required("officer")
+def team_slips(team_id: int):
+    """Print log-in slips for every active member of a team who has never logged in."""
+    obj = get_team_or_404(current_user, team_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        pairs = org.issue_team_slips(obj)
+        db.session.commit()
+        login_url = current_app.config["BASE_URL"] + url_for("auth.login")
+        return render_template(
+            "org/slips.html", team=obj, pairs=pairs, login_url=login_url,
+            login_qr=qr_svg(login_url, 140, _("Log-in address: %(url)s", url=login_url)))
+    waiting = [p for _m, p in org.team_members(obj) if p.last_login_at is None]
+    return render_template("org/slips_confirm.html", team=obj, form=form, waiting=waiting)
 
 
 @bp.route("/org/people/<int:user_id>")
