@@ -108,8 +108,12 @@ def login():
             g.login_failed = True
             form.password.errors.append(_("The phone number or password is not right."))
         else:
+            chosen = session.get("lang") if session.get("lang_chosen") else None
             session.clear()
             login_user(user)
+            if chosen and chosen != user.locale:
+                # The language picked on the log-in page becomes the account's language.
+                accounts.set_locale(user, chosen)
             session["lang"] = user.locale
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -160,6 +164,8 @@ def set_language(code: str):
     session["lang"] = code
     if current_user.is_authenticated:
         accounts.set_locale(current_user, code)
+    else:
+        session["lang_chosen"] = True
     return redirect(_safe_next(request.form.get("next")) or url_for("main.index"))
 
 

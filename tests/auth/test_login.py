@@ -131,3 +131,21 @@ def test_member_cannot_open_officer_pages(client, auth, make):
     make.commit()
     auth.login_as(user)
     assert client.get("/accounts/new").status_code == 403
+
+
+def test_language_chosen_before_log_in_becomes_the_accounts(client, auth, make):
+    user = make.user(phone_number="+84912345678")
+    make.commit()
+    client.post("/language/en", data={"next": "/login"})
+    assert '<html lang="en"' in client.get("/login").get_data(as_text=True)
+    auth.login("0912345678")
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.locale == "en"
+
+
+def test_account_language_is_kept_when_nothing_was_chosen(client, auth, make):
+    make.user(phone_number="+84912345678", locale="en")
+    make.commit()
+    auth.login("0912345678")
+    assert '<html lang="en"' in client.get("/").get_data(as_text=True)
