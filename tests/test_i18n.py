@@ -136,3 +136,21 @@ def test_every_page_is_complete_in_both_languages(app, client, auth, phone):
     for url, html in pages:
         assert '<html lang="en"' in html, url
     assert not _leaks(pages, vietnamese), _leaks(pages, vietnamese)[:5]
+
+
+def test_english_pages_show_english_module_and_certificate_titles(app, client, auth):
+    """Titles stored in two languages follow the reader's language (macros included)."""
+    from sqlalchemy import select
+
+    from lms.courses.models import Module
+    from lms.demo import DEMO_PASSWORD, run_demo
+    from lms.extensions import db
+
+    run_demo()
+    auth.login("+84900000004", DEMO_PASSWORD)
+    client.post("/language/en", data={"next": "/"})
+    modules = db.session.scalars(select(Module)).all()
+    for url in ("/", "/learn", "/certificates/mine", "/path"):
+        text = _visible_text(client.get(url).get_data(as_text=True))
+        for module in modules:
+            assert module.title_vi not in text, (url, module.title_vi)
