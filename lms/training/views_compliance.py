@@ -20,7 +20,7 @@ from lms.org.models import Commune
 from lms.timeutil import local_today
 from lms.training import bp, compliance, reports, summaries
 from lms.training.forms import ConfirmForm, ImportForm, RuleForm
-from lms.training.models import ComplianceRule
+from lms.training.models import ComplianceRule, TrainingSession
 
 nav_item("training.compliance", _l("Annual training check"), roles=("leader", "officer"),
          order=42)
@@ -131,20 +131,41 @@ def _reminder_people(report, team_id: int | None):
     return rows, people
 
 
-def reminder_text(year: int, names: list[str], team: str | None) -> str:
+def next_session(commune_id: int) -> TrainingSession | None:
+    """The commune's next training session that is not cancelled (today or later)."""
+    return db.session.scalars(
+        select(TrainingSession)
+        .where(TrainingSession.commune_id == commune_id,
+               TrainingSession.cancelled_at.is_(None),
+               TrainingSession.date >= local_today())
+        .order_by(TrainingSession.date, TrainingSession.start_time)
+    ).first()
+
+
+def _session_phrase(session: TrainingSession | None) -> str:
+    if session is None:
+        return "Đề nghị các anh/chị theo dõi lịch tập huấn trên ứng dụng học tập và đăng ký lớp gần nhất."
+    when = f"ngày {session.date.strftime('%d/%m/%Y')}"
+    if session.start_time:
+        when = f"{session.start_time.strftime('%H:%M')} {when}"
+    place = f" tại {session.place}" if session.place else ""
+    return f"Lớp gần nhất: “{session.title}”, {when}{place}. Đề nghị các anh/chị sắp xếp tham gia."
+
+
+def reminder_text(year: int, names: list[str], team: str | None,
+                  session: TrainingSession | None = None) -> str:
     """The ready-to-paste Zalo message (Vietnamese, the office's language)."""
     who = ", ".join(names)
-    where = f" {team}" if team else ""
-    return (f"Kính gửi các thành viên Tổ công nghệ số cộng đồng{where}: theo yêu cầu năm {year}, "
-            f"mỗi thành viên cần tham gia ít nhất 01 lớp tập huấn trong năm. Các thành viên sau "
-            f"chưa tham gia lớp tập huấn nào: {who}. Đề nghị các anh/chị đăng ký tham gia lớp "
-            f"tập huấn gần nhất (xem lịch trên ứng dụng học tập). Trân trọng cảm ơn!")
+    group = team or "Tổ công nghệ số cộng đồng"
+    return (f"Kính gửi các thành viên {group}: theo kế hoạch năm {year}, mỗi thành viên cần "
+            f"tham gia ít nhất 01 lớp tập huấn trong năm. Các thành viên sau chưa tham gia lớp "
+            f"tập huấn nào: {who}. {_session_phrase(session)} Trân trọng cảm ơn!")
 
 
-def sms_text(year: int, name: str) -> str:
+def sms_text(year: int, name: str, session: TrainingSession | None = None) -> str:
     """One person's SMS reminder (Vietnamese)."""
     return (f"Kính gửi {name}: năm {year} anh/chị chưa tham gia lớp tập huấn của Tổ công nghệ "
-            f"số cộng đồng. Đề nghị anh/chị tham gia lớp tập huấn gần nhất. Trân trọng.")
+            f"số cộng đồng. {_session_phrase(session)} Trân trọng.")
 
 
 def _reminder_scope():
@@ -168,7 +189,8 @@ def reminders():
     """A message for the team's Zalo group and a CSV for bulk SMS."""
     year, team, report = _reminder_scope()
     _rows, people = _reminder_people(report, team.id if team else None)
-    text = reminder_text(year, [p.name for p in people], team.name if team else None)
+    text = reminder_text(year, [p.name for p in people], team.name if team else None,
+                         next_session(report.commune.id))
     return render_template("training/reminders.html", year=year, team=team, people=people,
                            text=text, report=report)
 
@@ -181,9 +203,10 @@ def reminders_csv():
 
     year, team, report = _reminder_scope()
     _rows, people = _reminder_people(report, team.id if team else None)
+    upcoming = next_session(report.commune.id)
     buffer = io.BytesIO()
     write_csv(buffer, ["phone", "name", "message"],
-              [[display_phone(p.phone).replace(" ", ""), p.name, sms_text(year, p.name)]
+              [[display_phone(p.phone).replace(" ", ""), p.name, sms_text(year, p.name, upcoming)]
                for p in people])
     return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="nhac-tap-huan-{year}.csv"'})

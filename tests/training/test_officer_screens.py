@@ -35,3 +35,26 @@ def test_admin_home_shows_every_commune(client, auth, make):
     html = client.get("/").get_data(as_text=True)
     assert 'id="commune-table"' in html
     assert "Phường Duy Tiên" in html and "Xã Tam Quang" in html
+
+
+def test_reminder_names_the_missing_and_the_next_session(client, auth, make):
+    from datetime import time
+
+    from lms.timeutil import local_today
+
+    commune = make.commune()
+    team = make.team(commune, name="Tổ CNSCĐ bản Nà Sài")
+    make.member_of(team, "Lò Thị Ban")
+    officer = make.officer(commune)
+    upcoming = TrainingSession(commune_id=commune.id, title="Tập huấn VNeID mức độ 2",
+                               date=local_today(), start_time=time(23, 50), place="Nhà văn hóa bản")
+    upcoming.teams = [team]
+    db.session.add(upcoming)
+    make.commit()
+    auth.login_as(officer)
+    html = client.get(f"/compliance/reminders?team={team.id}").get_data(as_text=True)
+    assert "Kính gửi các thành viên Tổ CNSCĐ bản Nà Sài" in html
+    assert "Lò Thị Ban" in html
+    assert "Tập huấn VNeID mức độ 2" in html and "Nhà văn hóa bản" in html
+    csv = client.get(f"/compliance/reminders.csv?team={team.id}").get_data(as_text=True)
+    assert "Lò Thị Ban" in csv and "Tập huấn VNeID mức độ 2" in csv
