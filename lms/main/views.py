@@ -81,8 +81,12 @@ def audit_log():
     rows = db.session.execute(stmt).all()
     more = len(rows) > AUDIT_PAGE_SIZE
     rows = rows[:AUDIT_PAGE_SIZE]
+    from lms.main.audit_present import present
+
     return render_template(
         "main/audit.html",
+        items=[dict(item, actor=actor) for item, (_event, actor)
+               in zip(present([event for event, _actor in rows]), rows, strict=True)],
         rows=rows,
         labels=_audit_labels(),
         group=group,
