@@ -43,7 +43,7 @@ LABELS = {
         "holder": "Chứng nhận ông/bà:",
         "birth": "Năm sinh: {year}",
         "team": "Thành viên {team}",
-        "module": "Đã hoàn thành học phần:",
+        "module": "Đã hoàn thành mô-đun:",
         "session": "Đã tham gia lớp tập huấn:",
         "hours": "Thời lượng: {hours} giờ",
         "date": "Ngày: {date}",
