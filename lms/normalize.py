@@ -34,7 +34,7 @@ def fold(value: str | None) -> str:
 
 
 def normalize_phone(value: str | None) -> str:
-    """Return a Vietnamese phone number as ``+84XXXXXXXXX`` or raise :class:`InvalidValue`.
+    """Return a Vietnamese phone number as ``+84`` and 9 or 10 digits, or raise :class:`InvalidValue`.
 
     Accepts ``0912 345 678``, ``0912.345.678``, ``+84912345678``, ``84912345678`` and the
     same for landlines (``0226 3xxx xxx``).

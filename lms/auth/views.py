@@ -44,16 +44,17 @@ def auth_message(code: str) -> str:
     return AUTH_MESSAGES.get(code, lambda: _("Something is not right. Please try again."))()
 
 
+def login_link() -> tuple[str, object]:
+    """The absolute log-in address and its QR code (inline SVG), for printed slips."""
+    url = current_app.config["BASE_URL"] + url_for("auth.login")
+    return url, qr_svg(url, 180, _("Log-in address: %(url)s", url=url))
+
+
 def render_slip(person, password: str):
     """The printable log-in slip: phone, temporary password and a QR code of the log-in link."""
-    login_url = current_app.config["BASE_URL"] + url_for("auth.login")
-    return render_template(
-        "auth/slip.html",
-        person=person,
-        password=password,
-        login_url=login_url,
-        login_qr=qr_svg(login_url, 180, _("Log-in address: %(url)s", url=login_url)),
-    )
+    login_url, login_qr = login_link()
+    return render_template("auth/slip.html", person=person, password=password,
+                           login_url=login_url, login_qr=login_qr)
 
 
 def _phone_key() -> str:

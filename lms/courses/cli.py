@@ -32,8 +32,6 @@ def sync_command(path: str | None, dry_run: bool) -> None:
             click.echo(str(error), err=True)
         click.echo(f"{len(exc.errors)} problem(s) found in {path}; nothing was loaded.", err=True)
         sys.exit(1)
-    for note in report.notes:
-        click.echo(f"note: {note}", err=True)
     click.echo(("dry run — " if dry_run else "") + report.summary())
 
 

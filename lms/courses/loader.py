@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
@@ -28,7 +28,7 @@ from lms.courses.validate import (
     _Ctx,
     _texts,
     folder_digest,
-    load_yaml,
+    load_mapping,
     read_images,
     read_lessons,
     read_module_yaml,
@@ -52,7 +52,6 @@ class SyncReport:
     paths_created: int = 0
     paths_updated: int = 0
     quizzes_synced: int = 0
-    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the CLI."""
@@ -66,29 +65,13 @@ class SyncReport:
         )
 
 
-def _quiz_loader():
-    """``lms.quizzes.loader`` if the quizzes package provides it yet, else None."""
-    try:
-        from lms.quizzes import loader
-    except ImportError:
-        return None
-    if not hasattr(loader, "validate_quiz") or not hasattr(loader, "sync_quiz"):
-        return None
-    return loader
-
-
 def _read_path(ctx: _Ctx, path: Path, module_slugs: set[str]) -> PathData | None:
-    data, lines = load_yaml(ctx, path, path.read_text(encoding="utf-8"))
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        ctx.add(path, 1, "must be a mapping (slug, title, summary, modules)",
-                "see content/README.md")
-        return None
     before = len(ctx.errors)
-    for key in sorted(set(data) - PATH_KEYS):
-        ctx.add(path, lines.get(str(key)), f"unknown key `{key}`",
-                f"use only: {', '.join(sorted(PATH_KEYS))}")
+    loaded = load_mapping(ctx, path, PATH_KEYS, "must be a mapping (slug, title, summary, modules)",
+                          "see content/README.md")
+    if loaded is None:
+        return None
+    data, lines = loaded
     slug = data.get("slug")
     if not isinstance(slug, str) or not SLUG_RE.match(slug):
         ctx.add(path, lines.get("slug", 1), f"`slug` {slug!r} is missing or not a valid slug",
@@ -116,8 +99,9 @@ def validate_tree(root: Path | str) -> tuple[ContentTree, list[ContentError]]:
     root = Path(root)
     errors: list[ContentError] = []
     ctx = _Ctx(root, errors)
-    loader = _quiz_loader()
-    tree = ContentTree(root=root, quiz_checked=loader is not None)
+    from lms.quizzes import loader as quiz_loader
+
+    tree = ContentTree(root=root)
     if not root.is_dir():
         ctx.add(root, None, "is not a folder", "give the path of the content folder")
         return tree, errors
@@ -134,8 +118,8 @@ def validate_tree(root: Path | str) -> tuple[ContentTree, list[ContentError]]:
         slug = meta["slug"] if meta else folder.name
         lessons = read_lessons(ctx, folder, slug, images)
         quiz, has_quiz = None, (folder / "quiz.yaml").exists()
-        if has_quiz and loader is not None:
-            quiz = loader.validate_quiz(folder / "quiz.yaml", slug, errors)
+        if has_quiz:
+            quiz = quiz_loader.validate_quiz(folder / "quiz.yaml", slug, errors)
         if meta is not None:
             declared.add(slug)
         if meta is None or lessons is None:
@@ -147,10 +131,8 @@ def validate_tree(root: Path | str) -> tuple[ContentTree, list[ContentError]]:
         seen[slug] = meta_path
         tree.modules.append(ModuleData(
             folder=folder, lessons=lessons, images=images, quiz=quiz, has_quiz=has_quiz,
-            digest=folder_digest(folder, loader is not None), **meta,
+            digest=folder_digest(folder), **meta,
         ))
-    if loader is None and any(m.has_quiz for m in tree.modules):
-        tree.quiz_checked = False
     path_file = root / "path.yaml"
     if path_file.exists():
         path = _read_path(ctx, path_file, declared)
@@ -219,7 +201,8 @@ def _sync_images(module: Module, data: ModuleData) -> None:
 
 
 def _load(tree: ContentTree, report: SyncReport, write: bool) -> None:
-    loader = _quiz_loader()
+    from lms.quizzes import loader as quiz_loader
+
     modules = {m.slug: m for m in db.session.scalars(select(Module))}
     for data in tree.modules:
         module = modules.pop(data.slug, None)
@@ -242,8 +225,8 @@ def _load(tree: ContentTree, report: SyncReport, write: bool) -> None:
             _sync_lessons(module, data, report, write=True)
             _sync_images(module, data)
             db.session.flush()
-            if data.quiz is not None and loader is not None:
-                loader.sync_quiz(module, data.quiz)
+            if data.quiz is not None:
+                quiz_loader.sync_quiz(module, data.quiz)
                 report.quizzes_synced += 1
         else:
             _sync_lessons(module, data, report, write=False)
@@ -282,8 +265,6 @@ def sync_content(path: Path | str | None = None, dry_run: bool = False) -> SyncR
     if errors:
         raise ContentInvalid(errors)
     report = SyncReport(dry_run=dry_run)
-    if not tree.quiz_checked:
-        report.notes.append("quiz.yaml files were not checked or loaded: lms.quizzes.loader is missing")
     try:
         _load(tree, report, write=not dry_run)
         if dry_run:

@@ -87,7 +87,6 @@ class ContentTree:
     root: Path
     modules: list[ModuleData] = field(default_factory=list)
     paths: list[PathData] = field(default_factory=list)
-    quiz_checked: bool = True
 
 
 class _Ctx:
@@ -114,6 +113,23 @@ def sha256(*parts: bytes | str) -> str:
         digest.update(part.encode() if isinstance(part, str) else part)
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def load_mapping(ctx: _Ctx, path: Path, allowed: set[str], shape: str, hint: str):
+    """Read a YAML file that must be a mapping with only ``allowed`` keys.
+
+    Returns ``(data, {key: line})``, or None when the file cannot be used at all; unknown keys
+    are reported (and still returned, so the rest of the file is checked too)."""
+    data, lines = load_yaml(ctx, path, path.read_text(encoding="utf-8"))
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        ctx.add(path, 1, shape, hint)
+        return None
+    for key in sorted(set(data) - allowed):
+        ctx.add(path, lines.get(str(key)), f"unknown key `{key}`",
+                f"use only: {', '.join(sorted(allowed))}")
+    return data, lines
 
 
 def load_yaml(ctx: _Ctx, path: Path, text: str, line_offset: int = 0):
@@ -165,17 +181,13 @@ def _int(ctx, path, lines, data, key, low, high, default=None) -> int:
 
 def read_module_yaml(ctx: _Ctx, path: Path) -> dict | None:
     """Validate ``module.yaml``; return its normalised fields or None."""
-    data, lines = load_yaml(ctx, path, path.read_text(encoding="utf-8"))
-    if data is None:
-        return None
-    if not isinstance(data, dict):
-        ctx.add(path, 1, "must be a mapping of keys (slug, order, topic, title, ...)",
-                "see content/README.md for an example")
-        return None
     before = len(ctx.errors)
-    for key in sorted(set(data) - MODULE_KEYS):
-        ctx.add(path, lines.get(str(key)), f"unknown key `{key}`",
-                f"use only: {', '.join(sorted(MODULE_KEYS))}")
+    loaded = load_mapping(ctx, path, MODULE_KEYS,
+                          "must be a mapping of keys (slug, order, topic, title, ...)",
+                          "see content/README.md for an example")
+    if loaded is None:
+        return None
+    data, lines = loaded
     slug = data.get("slug")
     if not isinstance(slug, str) or not SLUG_RE.match(slug) or len(slug) > 64:
         ctx.add(path, lines.get("slug", 1), f"`slug` {slug!r} is missing or not a valid slug",
@@ -387,9 +399,9 @@ def read_lessons(ctx: _Ctx, folder: Path, slug: str, images: dict) -> list[Lesso
     return lessons if len(ctx.errors) == before else None
 
 
-def folder_digest(folder: Path, quiz_checked: bool) -> str:
+def folder_digest(folder: Path) -> str:
     """A hash of every file of a module folder (skips the sync when nothing changed)."""
-    parts: list[bytes | str] = [RENDER_VERSION, f"quiz-loader:{quiz_checked}"]
+    parts: list[bytes | str] = [RENDER_VERSION]
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         parts += [str(path.relative_to(folder)), path.read_bytes()]
     return sha256(*parts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -29,7 +29,7 @@ from lms.auth.permissions import (
     roles_required,
     user_condition,
 )
-from lms.auth.views import auth_message, render_slip
+from lms.auth.views import auth_message, login_link, render_slip
 from lms.extensions import db
 from lms.nav import home_section, nav_item
 from lms.org import bp
@@ -37,7 +37,6 @@ from lms.org import services as org
 from lms.org.forms import CommuneForm, ContactForm, OfficerForm, PersonForm
 from lms.org.messages import KIND_LABELS, ROLE_LABELS, WARNING_LABELS, error_text
 from lms.org.models import Commune, Team
-from lms.qr import qr_svg
 
 _MEMBER_SECTIONS: list[tuple[int, Callable]] = []
 
@@ -143,10 +142,9 @@ def team_slips(team_id: int):
     if form.validate_on_submit():
         pairs = org.issue_team_slips(obj)
         db.session.commit()
-        login_url = current_app.config["BASE_URL"] + url_for("auth.login")
-        return render_template(
-            "org/slips.html", team=obj, pairs=pairs, login_url=login_url,
-            login_qr=qr_svg(login_url, 140, _("Log-in address: %(url)s", url=login_url)))
+        login_url, login_qr = login_link()
+        return render_template("org/slips.html", team=obj, pairs=pairs, login_url=login_url,
+                               login_qr=login_qr)
     waiting = [p for _m, p in org.team_members(obj) if p.last_login_at is None]
     return render_template("org/slips_confirm.html", team=obj, form=form, waiting=waiting)
 

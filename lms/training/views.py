@@ -29,6 +29,7 @@ from sqlalchemy import select
 from lms.auth.permissions import has_role, led_team_ids, load_or_404, role_of
 from lms.courses.models import Module
 from lms.extensions import db
+from lms.i18n import localized
 from lms.models_base import utcnow
 from lms.nav import home_section, nav_item
 from lms.normalize import InvalidValue, display_phone, fold, parse_date
@@ -84,8 +85,7 @@ def _fill_choices(form: SessionForm, commune_id: int) -> None:
     form.teams.choices = [(t.id, t.name) for t in db.session.scalars(
         select(Team).where(Team.commune_id == commune_id)
         .order_by(Team.is_commune_level.desc(), Team.name))]
-    form.modules.choices = [(m.id, m.title_vi if str(getattr(current_user, "locale", "vi")) == "vi"
-                             else m.title_en) for m in db.session.scalars(
+    form.modules.choices = [(m.id, localized(m, "title")) for m in db.session.scalars(
         select(Module).order_by(Module.position, Module.id))]
 
 
