@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from urllib.parse import urlsplit
 
 from flask import Flask, g, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
@@ -12,7 +13,8 @@ from flask_wtf.csrf import CSRFError
 from lms.config import load_config
 from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
 
-FEATURE_PACKAGES = ("auth", "main", "org", "courses", "quizzes", "training", "certificates")
+FEATURE_PACKAGES = ("auth", "main", "org", "courses", "quizzes", "training", "certificates",
+                    "province", "reports", "privacy", "ops")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -26,6 +28,13 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(load_config(config))
     app.config.setdefault("SEND_FILE_MAX_AGE_DEFAULT", 31536000)  # static URLs carry a hash
+    proxies = int(app.config.get("TRUSTED_PROXIES", 0))
+    if proxies > 0:
+        # Only the configured number of proxies is believed about the client's address and
+        # scheme; with none, X-Forwarded-For is ignored (anyone can send it).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     from lms.config import PROJECT_ROOT
 
@@ -59,6 +68,9 @@ def create_app(config: dict | None = None) -> Flask:
     from lms.demo import demo_command
 
     app.cli.add_command(demo_command)
+    from lms.imports_cli import imports_group
+
+    app.cli.add_command(imports_group)
 
     _register_hooks(app)
     _register_errors(app)
@@ -68,13 +80,24 @@ def create_app(config: dict | None = None) -> Flask:
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from lms.auth.models import User
+    """The user of the live server-side session named by the cookie (see lms.auth.sessions)."""
+    from flask import session
 
-    return db.session.get(User, int(user_id))
+    from lms.auth.sessions import load_user
+
+    try:
+        return load_user(int(user_id), session.get("sid"))
+    except (TypeError, ValueError):
+        return None
 
 
 def _register_hooks(app: Flask) -> None:
     allowed_while_forced = {"auth.change_password", "auth.logout", "auth.set_language", "static"}
+
+    from lms.extensions import sqlite_write_lock
+
+    # First of all hooks: anything a request reads before it writes is read under the lock.
+    app.before_request_funcs.setdefault(None, []).insert(0, sqlite_write_lock)
 
     @app.before_request
     def fresh_request_caches():
@@ -83,6 +106,21 @@ def _register_hooks(app: Flask) -> None:
         g.pop("_flask_babel", None)
         g.pop("_roles", None)
         g.pop("csrf_token", None)
+        g.pop("_login_user", None)
+
+    warned_hosts: set[str] = set()
+
+    @app.before_request
+    def notice_base_url_mismatch():
+        # Links and QR codes use BASE_URL; a request on another address means they may be
+        # dead for the people who scan them. One log line per address, a notice for officers.
+        host = (request.host or "").lower()
+        public_host = urlsplit(app.config["BASE_URL"]).netloc.lower()
+        g.base_url_mismatch = bool(host) and host != public_host
+        if g.base_url_mismatch and host not in warned_hosts and len(warned_hosts) < 20:
+            warned_hosts.add(host)
+            app.logger.warning("request on %s but BASE_URL is %s: links and QR codes point "
+                               "there", host, app.config["BASE_URL"])
 
     @app.before_request
     def force_password_change():
@@ -106,7 +144,11 @@ def _register_hooks(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
         if app.config["SESSION_COOKIE_SECURE"]:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user and getattr(current_user, "is_authenticated", False):
+        try:
+            logged_in = bool(current_user and current_user.is_authenticated)
+        except Exception:  # the user could not be loaded (database down): no caching at all
+            logged_in = True
+        if logged_in:
             headers.setdefault("Cache-Control", "private, no-store")
         headers.add("Vary", "Cookie")
         return response
@@ -119,8 +161,25 @@ def _register_errors(app: Flask) -> None:
 
         return handler
 
-    for code in (400, 403, 404, 405, 413, 429, 500):
+    for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, render_error(code))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        # A failed database statement leaves the transaction unusable: roll back before the
+        # page (which loads the user and the menu) touches the database again.
+        try:
+            db.session.rollback()
+        except Exception:  # pragma: no cover - the database itself is gone
+            app.logger.exception("rollback after an error failed")
+        try:
+            return render_template("errors/500.html", error=error), 500
+        except Exception:
+            app.logger.exception("the error page itself failed")
+            from flask import Response
+
+            return Response("500 — Lỗi máy chủ / Server error", status=500,
+                            mimetype="text/plain")
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -152,6 +211,7 @@ def _register_template_helpers(app: Flask) -> None:
     from lms.auth.permissions import can_see_phone, role_of
     from lms.nav import menu_for
     from lms.normalize import display_phone
+    from lms.timeutil import local_today
 
     app.jinja_env.filters.update(
         short_date=i18n.short_date,
@@ -166,6 +226,7 @@ def _register_template_helpers(app: Flask) -> None:
         static_url=_static_url(app),
         localized=i18n.localized,
         can_see_phone=can_see_phone,
+        local_today=local_today,
     )
 
     @app.context_processor

@@ -19,7 +19,7 @@ from werkzeug.security import generate_password_hash
 from lms.auth.models import User
 from lms.extensions import db
 from lms.normalize import fold
-from lms.org.models import Commune, Membership, Province, Team, Village
+from lms.org.models import Commune, Membership, Team, Village
 
 DEMO_PASSWORD = "demo1234"
 
@@ -29,7 +29,10 @@ DEMO_ACCOUNTS = (
     ("+84900000002", "Lê Thị Thu Hà", "officer", 1988, "female", "Phòng Văn hóa - Xã hội"),
     ("+84900000003", "Trần Văn Dũng", "member", 1979, "male", "Tổ trưởng tổ dân phố"),
     ("+84900000004", "Nguyễn Thị Mai", "member", 1996, "female", "Giáo viên"),
+    ("+84900000005", "Phạm Minh Tuấn", "province", 1983, "male", "Sở Khoa học và Công nghệ"),
 )
+# The demo communes' official units: Phường Duy Tiên (Ninh Bình), Xã Tam Quang (Nghệ An).
+DEMO_UNITS = {"DT": 13324, "TQ": 16933}
 
 _STEPS: list[tuple[int, str, Callable]] = []
 
@@ -62,17 +65,23 @@ def get_or_create(model, defaults: dict | None = None, **keys):
 
 @demo_step(10, "communes and accounts")
 def core_step(ctx: dict) -> None:
-    """Provinces, the two demo communes, their commune-level teams and the demo accounts."""
-    ninh_binh = get_or_create(Province, name="Ninh Bình")
-    son_la = get_or_create(Province, name="Sơn La")
+    """Provinces, the two demo communes (official units), their commune-level teams and the
+    demo accounts (a province officer of Ninh Bình among them)."""
+    from lms.org import units
+
+    dt_unit, tq_unit = units.unit_by_code(DEMO_UNITS["DT"]), units.unit_by_code(DEMO_UNITS["TQ"])
+    ninh_binh = units.ensure_province(dt_unit.province_code)
+    nghe_an = units.ensure_province(tq_unit.province_code)
     duy_tien = get_or_create(
         Commune,
         code="DT",
         defaults=dict(
-            name="Phường Duy Tiên",
+            name=dt_unit.name,
             province_id=ninh_binh.id,
+            official_code=dt_unit.code,
+            unit_kind=dt_unit.kind,
             village_kind="to_dan_pho",
-            place_name="Duy Tiên",
+            place_name=dt_unit.place_name,
             signer_on_behalf="TM. ỦY BAN NHÂN DÂN",
             signer_title="KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH",
             signer_name="Nguyễn Văn Hùng",
@@ -82,15 +91,20 @@ def core_step(ctx: dict) -> None:
         Commune,
         code="TQ",
         defaults=dict(
-            name="Xã Tam Quang",
-            province_id=son_la.id,
+            name=tq_unit.name,
+            province_id=nghe_an.id,
+            official_code=tq_unit.code,
+            unit_kind=tq_unit.kind,
             village_kind="ban",
-            place_name="Tam Quang",
+            place_name=tq_unit.place_name,
             signer_on_behalf="TM. ỦY BAN NHÂN DÂN",
             signer_title="CHỦ TỊCH",
             signer_name="Lò Văn Thành",
         ),
     )
+    for commune, unit in ((duy_tien, dt_unit), (tam_quang, tq_unit)):
+        if commune.official_code is None:  # a database from before the official list
+            units.link_commune(commune, unit)
     ctx["communes"] = {"DT": duy_tien, "TQ": tam_quang}
     for commune in (duy_tien, tam_quang):
         get_or_create(
@@ -118,6 +132,7 @@ def core_step(ctx: dict) -> None:
                 password_hash=password_hash,
                 must_change_password=False,
                 commune_id=duy_tien.id if role == "officer" else None,
+                province_id=ninh_binh.id if role == "province" else None,
             )
             db.session.add(user)
             db.session.flush()

@@ -55,3 +55,29 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def sqlite_write_lock() -> None:
+    """On SQLite, a request that may write takes the database's write lock when it starts
+    (``BEGIN IMMEDIATE``), waiting up to ``busy_timeout`` for another writer to finish.
+
+    Without it, a request reads, then writes in a transaction SQLite started lazily: two
+    officers marking the same roster, parallel autosaves or a QR burst then race, and a
+    transaction that read an older snapshot cannot be upgraded to a writer at all ("database is
+    locked" at once, whatever the busy timeout). Writers wait in turn instead; readers (GET)
+    are never blocked (WAL). PostgreSQL needs none of this (row locks and conditional updates
+    do the work there)."""
+    from flask import request
+
+    if request.method not in WRITE_METHODS:
+        return
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    connection = db.session.connection()
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

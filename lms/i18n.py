@@ -56,6 +56,45 @@ def long_date(value: date | datetime | None, locale: str | None = None) -> str:
     return babel_format_date(value, "d MMMM y", locale=locale)
 
 
+def document_date(day: date | datetime | None, place: str | None = None,
+                  locale: str | None = None) -> str:
+    """The date line of an official document (Decree 30/2020/NĐ-CP, Appendix I).
+
+    Vietnamese: ``ngày 03 tháng 02 năm 2026``: days below 10 and the months 1 and 2 take a
+    leading zero (``ngày 24 tháng 11``, ``ngày 10 tháng 4``). With ``place``:
+    ``Duy Tiên, ngày 03 tháng 02 năm 2026``. English: ``3 February 2026`` /
+    ``Duy Tiên, 3 February 2026``. Documents (certificates, reports, log-in slips, exports'
+    title lines) use only this helper, with the document's language as ``locale``.
+    """
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = as_utc(day).astimezone(LOCAL_TZ).date()
+    locale = locale or current_locale()
+    if locale == "vi":
+        month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+        text = f"ngày {day.day:02d} tháng {month} năm {day.year}"
+    else:
+        text = babel_format_date(day, "d MMMM y", locale="en")
+    return f"{place}, {text}" if place else text
+
+
+def duration(minutes: float | int | None, locale: str | None = None) -> str:
+    """A length in words: ``24 phút``, ``1 giờ 30 phút``, ``2 giờ``; English ``24 minutes``,
+    ``1 hour 30 minutes``, ``2 hours``. Fixed wording (documents), empty for None or 0."""
+    if not minutes or minutes <= 0:
+        return ""
+    total = int(round(minutes))
+    hours, mins = divmod(total, 60)
+    locale = locale or current_locale()
+    if locale == "vi":
+        parts = ([f"{hours} giờ"] if hours else []) + ([f"{mins} phút"] if mins else [])
+    else:
+        parts = ([f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []) + (
+            [f"{mins} minute{'s' if mins != 1 else ''}"] if mins else [])
+    return " ".join(parts)
+
+
 def date_time(value: datetime | None, locale: str | None = None) -> str:
     """``10/04/2026 14:05`` in Vietnam time."""
     if value is None:

@@ -51,8 +51,8 @@ def normalize_phone(value: str | None) -> str:
         national = raw[2:]
     elif raw.startswith("0"):
         national = raw[1:]
-    elif len(raw) == 9 and raw[:1] in "35789":  # spreadsheet dropped the leading zero
-        national = raw
+    elif (len(raw) == 9 and raw[:1] in "35789") or (len(raw) == 10 and raw[:1] == "2"):
+        national = raw  # a spreadsheet stored the number as a number and dropped the 0
     else:
         raise InvalidValue(value)
     if national.startswith("0"):
@@ -66,9 +66,19 @@ def normalize_phone(value: str | None) -> str:
     return "+84" + national
 
 
+_PHONE_SEPARATORS = re.compile(r"[,;/\n|]|\s+-\s+|\s+(?:hoặc|hoac|or|và|va)\s+", re.I)
+
+
+def split_phones(value: str | None) -> list[str]:
+    """The phone numbers written in one cell: ``0912 345 678 / 0987 654 321`` → both, in
+    order (separated by ``,`` ``;`` ``/`` a line break, a spaced dash or "hoặc")."""
+    parts = [p.strip() for p in _PHONE_SEPARATORS.split(clean_text(value) if value else "")]
+    return [p for p in parts if p]
+
+
 def display_phone(value: str | None) -> str:
     """``+84912345678`` → ``0912 345 678`` for people to read."""
-    if not value:
+    if not value or value.startswith("erased:"):
         return ""
     national = "0" + value[3:] if value.startswith("+84") else value
     if len(national) == 10:

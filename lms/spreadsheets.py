@@ -1,14 +1,18 @@
-"""Reading and writing spreadsheets (.xlsx and .csv), shared by every import and export.
+"""Reading and writing spreadsheets, shared by every import and export.
 
-- :func:`read_rows` reads the first sheet of an .xlsx (openpyxl, read-only, streaming) or a
-  UTF-8 .csv (with or without BOM; comma, semicolon or tab separated) and returns the header
-  row and an iterator of ``(row_number, values)`` for the non-blank rows below it. Row numbers
-  are the ones a person sees in the spreadsheet program (the header is usually row 1).
+Reading (:func:`find_table` for imports, :func:`read_rows` for plain files) takes .xlsx, .xls,
+and .csv / .txt in UTF-8, UTF-16 or Windows-1258 separated by ``,`` ``;`` or tab; what a
+file is comes from its content, not its name (:mod:`lms.spreadsheets_formats`). The table is
+found under any title block, and the rows that are not people (numbering, totals, the
+signature block) are skipped with notes (:mod:`lms.spreadsheets_table`). Every .xlsx is
+checked before it is parsed (:mod:`lms.spreadsheets_xlsx`) and every file is bounded by the
+import limits (:class:`Limits`).
+
 - :func:`match_headers` finds the columns of known fields by header, in Vietnamese or English,
   ignoring case, diacritics and punctuation.
 - :func:`safe_cell` protects exported text from formula injection (``=``, ``+``, ``-``, ``@``,
-  tab, CR at the start get a leading ``'``); :func:`read_rows` removes that protection again,
-  so an export imports back unchanged.
+  tab, CR at the start get a leading ``'``); reading removes that protection again, so an
+  export imports back unchanged.
 - :func:`write_xlsx` and :func:`write_csv` write a header row and rows, every text cell safe.
 """
 
@@ -16,136 +20,91 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from lms.normalize import clean_text, fold
+from lms.spreadsheets_base import (  # noqa: F401  (re-exported: the module's public names)
+    _MB,
+    FORMULA_CHARS,
+    LIMIT_CODES,
+    MAX_CELLS,
+    MAX_COLUMN,
+    MAX_ELEMENTS,
+    MAX_PARTS,
+    MAX_RATIO,
+    READ_COLUMNS,
+    Limits,
+    SpreadsheetError,
+    cell_text,
+    header_key,
+    import_limits,
+    limit_text,
+    match_headers,
+    safe_cell,
+    unprotect,
+)
+from lms.spreadsheets_formats import sniff, text_rows, xls_sheets
+from lms.spreadsheets_table import (  # noqa: F401
+    Table,
+    TableSpec,
+    column_letter,
+    find_in_sheet,
+    is_blank,
+    records,
+)
+from lms.spreadsheets_xlsx import scan_part, xlsx_sheets  # noqa: F401
 
-FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")
-FORMATS = ("xlsx", "csv")
-_PROTECTED = re.compile(r"^'+[=+\-@\t\r]")
-_HEADER_NOISE = re.compile(r"[^a-z0-9/ ]+")
-
-
-class SpreadsheetError(ValueError):
-    """The file cannot be used. ``code`` is one of ``format`` (neither .xlsx nor .csv),
-    ``unreadable`` (damaged or not what its name says), ``encoding`` (a CSV that is not UTF-8),
-    ``empty`` (no header row) or ``missing_columns`` (then ``columns`` names them)."""
-
-    def __init__(self, code: str, columns: list[str] | None = None):
-        super().__init__(code)
-        self.code = code
-        self.columns = columns or []
+FORMATS = ("xlsx", "csv")  # what exports write
+# What the file inputs of the import forms offer (content decides what a file is).
+IMPORT_ACCEPT = (".xlsx,.xls,.csv,.txt,application/vnd.openxmlformats-officedocument."
+                 "spreadsheetml.sheet,application/vnd.ms-excel,text/csv,text/plain")
 
 
 def file_format(filename: str | None) -> str:
-    """``'xlsx'`` or ``'csv'`` from a file name; :class:`SpreadsheetError` ``format`` otherwise."""
+    """``'xlsx'`` or ``'csv'`` from the name of a file to write; :class:`SpreadsheetError`
+    ``format`` otherwise."""
     suffix = Path(filename or "").suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise SpreadsheetError("format")
     return suffix
 
 
-# --- cells ---------------------------------------------------------------------------------
-
-
-def safe_cell(value):
-    """A value safe to put in an exported cell: text that a spreadsheet program would run as a
-    formula (starting with ``= + - @``, tab or CR) gets a leading ``'``. Numbers, dates and
-    ``None`` are returned unchanged. :func:`unprotect` undoes it exactly."""
-    if isinstance(value, str) and _PROTECTED.match("'" + value):
-        return "'" + value
-    return value
-
-
-def unprotect(value):
-    """Undo :func:`safe_cell`: ``'=1+1`` → ``=1+1``; anything else is returned unchanged."""
-    if isinstance(value, str) and _PROTECTED.match(value):
-        return value[1:]
-    return value
-
-
-def cell_text(value) -> str:
-    """A cell as clean text: ``None`` → ``''``, ``912345678.0`` → ``'912345678'``, dates as
-    dd/mm/yyyy, text NFC with single spaces."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        value = value.date()
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return clean_text(str(value))
-
-
-# --- headers -------------------------------------------------------------------------------
-
-
-def header_key(text) -> str:
-    """A header folded for matching: lower case, no diacritics, no punctuation, single spaces."""
-    folded = fold(cell_text(text)).replace("_", " ")
-    return " ".join(_HEADER_NOISE.sub(" ", folded).split())
-
-
-def match_headers(
-    headers: Sequence, fields: Mapping[str, Iterable[str]]
-) -> dict[str, int]:
-    """Map each known field to the index of its column.
-
-    ``fields`` maps a field name to its accepted header spellings (the field name itself is
-    always accepted). Headers match ignoring case, diacritics and punctuation; a header made of
-    alternatives separated by ``/`` (``Tổ dân phố / Thôn / Bản``) matches any of them. The first
-    matching column wins; fields without a column are absent from the result.
-    """
-    wanted: dict[str, str] = {}
-    for field, aliases in fields.items():
-        for alias in (field, *aliases):
-            wanted.setdefault(header_key(alias), field)
-    found: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        key = header_key(header)
-        if not key:
-            continue
-        candidates = [key, *[part.strip() for part in key.split("/")]]
-        for candidate in candidates:
-            field = wanted.get(candidate)
-            if field and field not in found:
-                found[field] = index
-                break
-    return found
-
-
 # --- reading -------------------------------------------------------------------------------
 
 
-def _read_bytes(source) -> bytes:
+def _read_bytes(source, limits: Limits) -> bytes:
+    """The file's bytes, refused (``too_large``) past ``limits.file_mb`` without reading on."""
+    cap = limits.file_mb * _MB
     if isinstance(source, (bytes, bytearray)):
-        return bytes(source)
-    if isinstance(source, (str, Path)):
-        return Path(source).read_bytes()
-    stream = getattr(source, "stream", source)  # werkzeug FileStorage or a file object
-    if hasattr(stream, "seek"):
-        stream.seek(0)
-    return stream.read()
+        data = bytes(source)
+    elif isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.stat().st_size > cap:
+            raise SpreadsheetError("too_large", limit=limits.file_mb)
+        with path.open("rb") as handle:
+            data = handle.read(cap + 1)
+    else:
+        stream = getattr(source, "stream", source)  # werkzeug FileStorage or a file object
+        if hasattr(stream, "seek"):
+            stream.seek(0)
+        data = stream.read(cap + 1)
+    if len(data) > cap:
+        raise SpreadsheetError("too_large", limit=limits.file_mb)
+    return data
 
 
-def _blank(values: Sequence) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
-
-
-def _numbered(raw_rows: Iterator[Sequence]) -> tuple[list, Iterator[tuple[int, list]]]:
-    """Find the header (first non-blank row) and number the rows after it."""
+def _numbered(raw_rows: Iterator[Sequence], limits: Limits
+              ) -> tuple[list, Iterator[tuple[int, list]]]:
+    """Find the header (first non-blank row) and number the rows after it, refusing
+    (``too_many_rows``) the data row after ``limits.rows`` and any row past ``scan_rows``."""
     number = 0
     headers = None
     for raw in raw_rows:
         number += 1
-        if not _blank(raw):
+        if number > limits.scan_rows:
+            raise SpreadsheetError("too_many_rows", limit=limits.rows)
+        if not is_blank(raw):
             headers = [cell_text(v) for v in raw]
             break
     if headers is None:
@@ -154,10 +113,16 @@ def _numbered(raw_rows: Iterator[Sequence]) -> tuple[list, Iterator[tuple[int, l
 
     def rows() -> Iterator[tuple[int, list]]:
         row_number = number
+        count = 0
         for raw in raw_rows:
             row_number += 1
-            if _blank(raw):
+            if row_number > limits.scan_rows:
+                raise SpreadsheetError("too_many_rows", limit=limits.rows)
+            if is_blank(raw):
                 continue
+            count += 1
+            if count > limits.rows:
+                raise SpreadsheetError("too_many_rows", limit=limits.rows)
             values = [unprotect(v) for v in raw]
             if len(values) < width:
                 values.extend([None] * (width - len(values)))
@@ -166,54 +131,79 @@ def _numbered(raw_rows: Iterator[Sequence]) -> tuple[list, Iterator[tuple[int, l
     return headers, rows()
 
 
-def _csv_rows(data: bytes) -> Iterator[Sequence]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SpreadsheetError("encoding") from exc
-    sample = text[:4096]
-    first_line = sample.splitlines()[0] if sample else ""
-    delimiter = max((",", ";", "\t"), key=first_line.count) if first_line else ","
-    return iter(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+def _sheets(data: bytes, limits: Limits) -> tuple[str, Iterator[tuple[str | None, Iterator]]]:
+    """``(kind, sheets)``: the file's kind and ``(sheet name, rows)`` for each sheet."""
+    kind = sniff(data)
+    if kind == "xlsx":
+        return kind, xlsx_sheets(data, limits)
+    if kind == "xls":
+        return kind, xls_sheets(data, limits)
+    return kind, iter([(None, text_rows(data))])
 
 
-def _xlsx_rows(data: bytes) -> Iterator[Sequence]:
-    from openpyxl import load_workbook
+def find_table(source, filename: str | None, spec: TableSpec, *,
+               limits: Limits | None = None) -> Table:
+    """Find the table of an import file: the first sheet that holds a header row with every
+    required field of ``spec`` (see :func:`lms.spreadsheets_table.find_in_sheet`).
 
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SpreadsheetError("unreadable") from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
-    if sheet is None:
-        raise SpreadsheetError("empty")
-
-    def rows():
-        try:
-            yield from sheet.iter_rows(values_only=True)
-        finally:
-            workbook.close()
-
-    return rows()
-
-
-def read_rows(source, filename: str | None = None) -> tuple[list[str], Iterator[tuple[int, list]]]:
-    """Read a spreadsheet: ``(headers, rows)``.
-
-    ``source`` is a path, bytes, a file object or a werkzeug ``FileStorage``; ``filename``
-    (default: the path's or the upload's name) tells the format. ``rows`` yields
-    ``(row_number, values)`` for each non-blank row under the header, values padded to the
-    header's width, formula protection removed; xlsx values keep their type (numbers, dates),
-    CSV values are strings. Raises :class:`SpreadsheetError`.
+    ``source`` is a path, bytes, a file object or a werkzeug ``FileStorage``. Raises
+    :class:`SpreadsheetError`: ``missing_columns`` (naming the required fields that the best
+    candidate row lacks) when no sheet holds the table, ``month_first_dates`` is raised later
+    by :func:`records`.
     """
-    if filename is None:
-        filename = getattr(source, "filename", None) or (
-            str(source) if isinstance(source, (str, Path)) else ""
-        )
-    kind = file_format(filename)
-    data = _read_bytes(source)
-    raw = _csv_rows(data) if kind == "csv" else _xlsx_rows(data)
-    return _numbered(raw)
+    limits = limits or import_limits()
+    data = _read_bytes(source, limits)
+    kind, sheets = _sheets(data, limits)
+    names: list[str] = []
+    found: Table | None = None
+    best: tuple[int, dict] = (-1, {})
+    for name, rows in sheets:
+        if name is not None:
+            names.append(name)
+        if found is not None:
+            continue
+        table, candidate = find_in_sheet(kind, name, rows, spec, limits)
+        if table is not None:
+            found = table
+        elif candidate[0] > best[0]:
+            best = candidate
+    if found is None:
+        if not names and best[0] < 0 and kind != "text":
+            raise SpreadsheetError("empty")
+        missing = [r for r in spec.required if r not in best[1]]
+        raise SpreadsheetError("missing_columns", missing or list(spec.required))
+    found.sheets = names
+    return found
+
+
+def read_table(source, filename: str | None, fields: dict, required: Sequence[str], *,
+               limits: Limits | None = None):
+    """:func:`find_table` for callers that want ``(columns, headers, rows)``: ``columns``
+    maps field → column index, ``rows`` iterates ``(row number, values)``."""
+    table = find_table(source, filename, TableSpec(fields, tuple(required)), limits=limits)
+    return table.columns, table.headers, iter(table.rows)
+
+
+def read_rows(source, filename: str | None = None, *, limits: Limits | None = None
+              ) -> tuple[list[str], Iterator[tuple[int, list]]]:
+    """Read a plain spreadsheet (the first sheet, its first non-blank row as the header):
+    ``(headers, rows)``.
+
+    ``rows`` yields ``(row_number, values)`` for each non-blank row under the header, values
+    padded to the header's width, formula protection removed; .xlsx / .xls values keep their
+    type (numbers, dates), text values are strings. ``limits`` (default:
+    :func:`import_limits`) bounds the file: it is refused before it is parsed when its size or
+    its zip directory passes them, and the rows stop with ``too_many_rows`` at the data row
+    after ``limits.rows``. Raises :class:`SpreadsheetError` (also while iterating ``rows``).
+    ``filename`` is accepted for the callers' symmetry; the content tells the format.
+    """
+    limits = limits or import_limits()
+    data = _read_bytes(source, limits)
+    _kind, sheets = _sheets(data, limits)
+    first = next(sheets, None)
+    if first is None:
+        raise SpreadsheetError("empty")
+    return _numbered(first[1], limits)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -298,15 +288,3 @@ def write_rows(path_or_stream, fmt: str, headers: Sequence, rows: Iterable[Seque
         write_csv(path_or_stream, headers, rows)
     else:
         raise SpreadsheetError("format")
-
-
-def read_table(source, filename: str | None, fields: dict, required: Sequence[str]):
-    """Open a spreadsheet whose columns are matched by header: ``(columns, headers, rows)``
-    where ``columns`` maps field → column index. Raises :class:`SpreadsheetError`, with code
-    ``missing_columns`` when a required field has no column."""
-    headers, rows = read_rows(source, filename)
-    columns = match_headers(headers, fields)
-    missing = [name for name in required if name not in columns]
-    if missing:
-        raise SpreadsheetError("missing_columns", missing)
-    return columns, headers, rows

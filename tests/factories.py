@@ -12,6 +12,7 @@ from lms.auth.models import User
 from lms.extensions import db
 from lms.normalize import fold
 from lms.org.models import Commune, Membership, Province, Team, Village
+from lms.privacy.services import PRIVACY_VERSION
 
 PASSWORD = "correct horse 42"
 _seq = itertools.count(1)
@@ -87,7 +88,7 @@ def user(
         must_change_password=must_change_password,
         account_role=account_role,
         commune_id=commune.id if commune else None,
-        **fields,
+        **{"privacy_version": PRIVACY_VERSION, **fields},
     )
     db.session.add(obj)
     db.session.flush()

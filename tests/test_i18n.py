@@ -106,7 +106,8 @@ def _leaks(pages, wrong: set[str]) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.mark.parametrize("phone", ["+84900000001", "+84900000002", "+84900000003", "+84900000004"])
+@pytest.mark.parametrize("phone", ["+84900000001", "+84900000002", "+84900000003", "+84900000004",
+                                   "+84900000005"])
 def test_every_page_is_complete_in_both_languages(app, client, auth, phone):
     """Crawl what each demo role can reach; no English in Vietnamese pages and vice versa."""
     from lms.demo import DEMO_PASSWORD, run_demo
@@ -125,7 +126,11 @@ def test_every_page_is_complete_in_both_languages(app, client, auth, phone):
 
     response = auth.login(phone, DEMO_PASSWORD)
     assert response.status_code == 302
-    pages = _crawl(client, ["/"])
+    # First the privacy notice (every new account sees it once), then everything else.
+    notice = client.get("/")
+    assert "/privacy" in notice.headers["Location"]
+    client.post("/privacy")
+    pages = _crawl(client, ["/", "/privacy"])
     assert pages
     for url, html in pages:
         assert '<html lang="vi"' in html, url
@@ -148,6 +153,7 @@ def test_english_pages_show_english_module_and_certificate_titles(app, client, a
 
     run_demo()
     auth.login("+84900000004", DEMO_PASSWORD)
+    client.post("/privacy")
     client.post("/language/en", data={"next": "/"})
     modules = db.session.scalars(select(Module)).all()
     for url in ("/", "/learn", "/certificates/mine", "/path"):

@@ -13,7 +13,7 @@ from lms.models_base import utcnow
 
 ROLES = ("member", "leader", "officer", "admin")
 # Roles stored on the account; "leader" is derived from an active leader/deputy membership.
-ACCOUNT_ROLES = ("member", "officer", "admin")
+ACCOUNT_ROLES = ("member", "officer", "province", "admin")
 GENDERS = ("male", "female", "other")
 
 
@@ -34,6 +34,10 @@ class User(UserMixin, db.Model):
     commune_id: Mapped[int | None] = mapped_column(
         ForeignKey("communes.id", ondelete="SET NULL"), index=True
     )
+    # The province a province officer (Sở KH&CN) works for.
+    province_id: Mapped[int | None] = mapped_column(
+        ForeignKey("provinces.id", ondelete="SET NULL"), index=True
+    )
     birth_year: Mapped[int | None] = mapped_column(Integer)
     gender: Mapped[str | None] = mapped_column(String(8))
     occupation: Mapped[str | None] = mapped_column(String(160))
@@ -42,6 +46,11 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The privacy notice (lms.privacy) the person acknowledged, and when.
+    privacy_ack_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    privacy_version: Mapped[str | None] = mapped_column(String(16))
+    # Set when an officer erased the person's data after they left (name and phone replaced).
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     @property
     def is_active(self) -> bool:  # Flask-Login
@@ -49,3 +58,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.full_name!r}>"
+
+
+class UserSession(db.Model):
+    """One logged-in browser. The cookie carries a random token; only its SHA-256 is stored,
+    so a copy of the database opens no session. Ended sessions stay for the audit trail until
+    they are purged."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user_agent: Mapped[str | None] = mapped_column(String(160))

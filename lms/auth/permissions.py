@@ -5,9 +5,18 @@ actor may not see is a 404, never a 403, so ids from another commune reveal noth
 
 Scopes:
 - ``admin``: everything;
+- ``province``: every commune of their province (``User.province_id``), read-only; it changes
+  only the officer accounts of those communes (the Sở KH&CN creates them and resets their
+  passwords) and sees no phone number but those officers';
 - ``officer``: their commune (``User.commune_id``);
 - ``leader``: the teams where they hold an active leader or deputy membership;
 - ``member``: themselves.
+
+Seeing a person is not changing their account. An officer *reads* everyone who ever belonged
+to the commune (history and reports need it) but *changes* (edits, resets, attaches to a team,
+renames by import) only plain member accounts that belong to the commune now: their current or
+last membership is there, or, with no membership at all, the account was created for it.
+Officer, province and admin accounts are never changed by an officer.
 """
 
 from __future__ import annotations
@@ -18,7 +27,7 @@ from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user
-from sqlalchemy import Select, and_, exists, false, or_, select, true
+from sqlalchemy import Select, and_, case, exists, false, or_, select, true
 
 from lms.auth.models import User
 from lms.extensions import db
@@ -55,12 +64,13 @@ def led_team_ids(user: User, day: date | None = None) -> set[int]:
 
 
 def role_of(user) -> str:
-    """The effective role: ``admin``, ``officer``, ``leader`` or ``member`` (cached per request)."""
+    """The effective role: ``admin``, ``province``, ``officer``, ``leader`` or ``member``
+    (cached per request)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return "anonymous"
     cache = g.setdefault("_roles", {})
     if user.id not in cache:
-        if user.account_role in ("admin", "officer"):
+        if user.account_role in ("admin", "officer", "province"):
             cache[user.id] = user.account_role
         elif led_team_ids(user):
             cache[user.id] = "leader"
@@ -70,7 +80,8 @@ def role_of(user) -> str:
 
 
 def has_role(user, *roles: str) -> bool:
-    """Whether the user's effective role is one of ``roles`` (admin always passes)."""
+    """Whether the user's effective role is one of ``roles`` (admin always passes; province
+    passes only when named: ``roles_required("officer")`` keeps it out)."""
     role = role_of(user)
     return role == "admin" or role in roles
 
@@ -97,11 +108,25 @@ def roles_required(*roles: str) -> Callable:
 # --- scoping -----------------------------------------------------------------------------
 
 
+def province_commune_ids(actor):
+    """A select of the ids of the communes of a province officer's province."""
+    from lms.org.models import Commune
+
+    return select(Commune.id).where(Commune.province_id == actor.province_id)
+
+
+def _is_province(actor, role: str) -> bool:
+    return role == "province" and bool(getattr(actor, "province_id", None))
+
+
 def commune_condition(actor, commune_column):
-    """SQL condition limiting ``commune_column`` to the communes the actor manages."""
+    """SQL condition limiting ``commune_column`` to the communes the actor manages (a
+    province officer: every commune of the province, for reading)."""
     role = role_of(actor)
     if role == "admin":
         return true()
+    if _is_province(actor, role):
+        return commune_column.in_(province_commune_ids(actor))
     if role == "officer" and actor.commune_id:
         return commune_column == actor.commune_id
     return false()
@@ -116,6 +141,11 @@ def team_condition(actor, team_id_column, commune_column=None):
     role = role_of(actor)
     if role == "admin":
         return true()
+    if _is_province(actor, role):
+        if commune_column is not None:
+            return commune_column.in_(province_commune_ids(actor))
+        return team_id_column.in_(
+            select(Team.id).where(Team.commune_id.in_(province_commune_ids(actor))))
     if role == "officer" and actor.commune_id:
         if commune_column is not None:
             return commune_column == actor.commune_id
@@ -128,12 +158,23 @@ def team_condition(actor, team_id_column, commune_column=None):
 def user_condition(actor, user_id_column):
     """SQL condition limiting ``user_id_column`` to people the actor may see.
 
-    Officers: anyone who ever had a membership in their commune or works for it; leaders: anyone
+    Officers: anyone who ever had a membership in their commune or works for it; province
+    officers: the same for every commune of the province, and themselves; leaders: anyone
     who ever was in a team they lead, and themselves; members: themselves.
     """
     role = role_of(actor)
     if role == "admin":
         return true()
+    if _is_province(actor, role):
+        communes = province_commune_ids(actor)
+        in_province = exists().where(
+            Membership.user_id == user_id_column,
+            Membership.team_id == Team.id,
+            Team.commune_id.in_(communes),
+        )
+        works_there = user_id_column.in_(select(User.id).where(or_(
+            User.commune_id.in_(communes), User.id == actor.id)))
+        return or_(in_province, works_there)
     if role == "officer" and actor.commune_id:
         in_commune = exists().where(
             Membership.user_id == user_id_column,
@@ -151,6 +192,77 @@ def user_condition(actor, user_id_column):
             exists().where(Membership.user_id == user_id_column, Membership.team_id.in_(teams)),
         )
     return user_id_column == actor.id
+
+
+def claimable_condition(commune_id: int):
+    """SQL condition on ``User``: accounts an officer of ``commune_id`` may change.
+
+    A plain member account (leaders are members with a leading membership) whose current
+    membership, or else most recent one, is in the commune; or, with no membership at all, an
+    account created for the commune. A person who moved away leaves the old commune's reach.
+    """
+    today = _today()
+    latest_commune = (
+        select(Team.commune_id)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == User.id)
+        .order_by(case((active_on(today), 1), else_=0).desc(),
+                  Membership.joined_on.desc(), Membership.id.desc())
+        .limit(1)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    has_membership = exists().where(Membership.user_id == User.id).correlate(User)
+    return and_(
+        User.account_role == "member",
+        or_(latest_commune == commune_id,
+            and_(~has_membership, User.commune_id == commune_id)),
+    )
+
+
+def province_officer_condition(province_id: int):
+    """SQL condition on ``User``: the officer accounts of the communes of a province."""
+    from lms.org.models import Commune
+
+    return and_(User.account_role == "officer", User.commune_id.in_(
+        select(Commune.id).where(Commune.province_id == province_id)))
+
+
+def account_condition(actor):
+    """SQL condition on ``User``: accounts the actor may change (details, password, teams).
+
+    A province officer changes only the officer accounts of its communes, never members."""
+    role = role_of(actor)
+    if role == "admin":
+        return true()
+    if _is_province(actor, role):
+        return province_officer_condition(actor.province_id)
+    if role == "officer" and actor.commune_id:
+        return claimable_condition(actor.commune_id)
+    return false()
+
+
+def can_manage_account(actor, person: User) -> bool:
+    """Whether the actor may change ``person``'s account (see :func:`account_condition`)."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or person is None:
+        return False
+    if role_of(actor) == "admin":
+        return True
+    return bool(db.session.scalar(
+        select(User.id).where(User.id == person.id, account_condition(actor))))
+
+
+def claimable_by(commune_id: int, user_ids: list[int]) -> set[int]:
+    """Of ``user_ids``, the accounts an officer of ``commune_id`` may change (one query)."""
+    if not user_ids:
+        return set()
+    return set(db.session.scalars(
+        select(User.id).where(User.id.in_(user_ids), claimable_condition(commune_id))))
+
+
+def get_manageable_user_or_404(actor, user_id: int) -> User:
+    """A person whose account the actor may change; anything else is a 404."""
+    return load_or_404(select(User).where(User.id == user_id, account_condition(actor)))
 
 
 def scoped(stmt: Select, condition) -> Select:
@@ -189,7 +301,8 @@ def get_commune_or_404(actor, commune_id: int):
 
 def can_see_phone(actor, person: User) -> bool:
     """Phones are shown to officers of the person's commune, admins, the person's own active
-    team leader (or deputy), and the person themself."""
+    team leader (or deputy), and the person themself. A province officer sees only the phones
+    of the officers of its communes (members' phones stay with the commune)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
         return False
     if actor.id == person.id:
@@ -197,6 +310,9 @@ def can_see_phone(actor, person: User) -> bool:
     role = role_of(actor)
     if role == "admin":
         return True
+    if role == "province":
+        return bool(actor.province_id) and bool(db.session.scalar(select(User.id).where(
+            User.id == person.id, province_officer_condition(actor.province_id))))
     today = _today()
     if role == "officer" and actor.commune_id:
         return bool(

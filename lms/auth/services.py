@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms import audit
 from lms.auth.models import ACCOUNT_ROLES, User
 from lms.extensions import db
 from lms.models_base import utcnow
@@ -76,16 +77,30 @@ def validate_new_password(password: str, user: User | None = None) -> None:
         raise AuthError("too_common")
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change a password after checking the current one."""
-    if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
+def check_password(user: User, password: str | None) -> bool:
+    """Whether ``password`` is the user's current password."""
+    return bool(user.password_hash) and check_password_hash(user.password_hash, password or "")
+
+
+def change_password(user: User, current: str | None, new: str, keep_session: str | None = None,
+                    *, proven: bool = False) -> None:
+    """Change a password after checking the current one; every session of the account except
+    ``keep_session`` (the one making the change) ends.
+
+    ``proven``: the current (temporary) password was typed moments ago at log-in, so it is not
+    asked again; it still may not be reused."""
+    if not proven and not check_password(user, current):
         raise AuthError("wrong_current")
-    if current == new:
+    if check_password(user, new):
         raise AuthError("same_as_old")
     validate_new_password(new, user)
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.password_changed_at = utcnow()
+    from lms.auth.sessions import end_sessions
+
+    end_sessions(user.id, except_token=keep_session)
+    audit.record("user.password_change", "user", user.id, actor_id=user.id)
     db.session.commit()
 
 
@@ -94,11 +109,24 @@ def temporary_password() -> str:
     return "".join(secrets.choice(TEMP_ALPHABET) for _ in range(10))
 
 
-def set_temporary_password(user: User) -> str:
-    """Give ``user`` a new temporary password they must change at first login; return it."""
+def set_temporary_password(user: User, *, actor_id: int | None = None,
+                           commune_id: int | None = None, action: str = "user.password_reset",
+                           ) -> str:
+    """Give ``user`` a new temporary password they must change at first login; return it.
+
+    Every other session of the account ends. Audited as ``action`` (``user.password_reset``,
+    or ``user.slip`` for a printed log-in slip); the caller commits.
+    """
+    from lms.auth.sessions import end_sessions
+
     password = temporary_password()
+    had_password = bool(user.password_hash)
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    if user.id is not None:
+        end_sessions(user.id)
+        audit.record(action, "user", user.id, actor_id=actor_id, commune_id=commune_id,
+                     before={"had_password": had_password}, after={"temporary": True})
     return password
 
 
@@ -112,10 +140,13 @@ def create_account(
     gender: str | None = None,
     occupation: str | None = None,
     locale: str = "vi",
+    actor_id: int | None = None,
 ) -> tuple[User, str]:
     """Create an account with a temporary password. Returns ``(user, temporary_password)``.
 
-    The caller commits. Raises :class:`AuthError` for a bad or already used phone.
+    ``commune_id`` is the commune the account is created for (an officer's workplace, or the
+    commune whose team a new member joins). Audited as ``user.create``; the caller commits.
+    Raises :class:`AuthError` for a bad or already used phone.
     """
     try:
         normalised = normalize_phone(phone)
@@ -142,6 +173,8 @@ def create_account(
     password = set_temporary_password(user)
     db.session.add(user)
     db.session.flush()
+    audit.record("user.create", "user", user.id, actor_id=actor_id, commune_id=commune_id,
+                 after={"full_name": user.full_name, "account_role": account_role})
     return user, password
 
 

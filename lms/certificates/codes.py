@@ -44,3 +44,13 @@ def group_code(code: str) -> str:
 def format_serial(commune_code: str, year: int, number: int) -> str:
     """``DT``, 2026, 12 → ``DT-2026-00012``."""
     return f"{commune_code.upper()}-{year}-{number:05d}"
+
+
+_SERIAL = re.compile(r"^\s*(?:S[OỐ]\s*[:.]?\s*)?[A-Z0-9]{1,12}\s*[-/ ]\s*(19|20)\d{2}\s*[-/ ]\s*\d{1,6}\s*$",
+                     re.IGNORECASE)
+
+
+def looks_like_serial(value: str | None) -> bool:
+    """Whether someone typed a serial number (``DT-2026-00182``, ``Số: DT-2026-00182``)
+    instead of the verification code. Serials are never looked up: they are sequential."""
+    return bool(_SERIAL.match(value or ""))

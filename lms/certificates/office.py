@@ -80,7 +80,8 @@ def _filters() -> tuple[services.Filters, list[str]]:
 def _choices() -> dict:
     """The options of the filter selects, scoped to the actor."""
     sessions = db.session.scalars(
-        select(TrainingSession).where(commune_condition(current_user, TrainingSession.commune_id))
+        select(TrainingSession).where(commune_condition(current_user, TrainingSession.commune_id),
+                                      TrainingSession.cancelled_at.is_(None))
         .order_by(TrainingSession.date.desc()).limit(200)
     ).all()
     teams = db.session.scalars(
@@ -126,15 +127,33 @@ def office_print():
     if not certs:
         flash(_("No certificate matches these filters."), "warning")
         return redirect(url_for("certificates.office_list", **request.args))
+    if batch.is_unfiltered(filters) and request.args.get("confirm") != "1":
+        args = {k: v for k, v in request.args.items() if v and k != "confirm"}
+        return render_template("certificates/print_confirm.html", count=len(certs), args=args)
     lang = request.args.get("lang") if request.args.get("lang") in ("vi", "en") else "vi"
     base_url = current_app.config["BASE_URL"]
+    name = batch.batch_name(certs, filters, _names(filters))
     if request.args.get("format") == "zip":
-        response = pdf_response(batch.batch_zip(certs, base_url, lang), "giay-chung-nhan.zip",
+        response = pdf_response(batch.batch_zip(certs, base_url, lang), f"{name}.zip",
                                 inline=False)
         response.mimetype = "application/zip"
         return response
-    return pdf_response(batch.batch_pdf(certs, base_url, lang), "giay-chung-nhan.pdf",
-                        inline=False)
+    return pdf_response(batch.batch_pdf(certs, base_url, lang), f"{name}.pdf", inline=False)
+
+
+def _names(filters: services.Filters) -> dict:
+    """The names a batch file is called by: the team's and the module's."""
+    names = {}
+    if filters.team_id:
+        team = db.session.get(Team, filters.team_id)
+        names["team"] = team.name if team else str(filters.team_id)
+    if filters.module_id:
+        module = db.session.get(Module, filters.module_id)
+        names["module"] = module.slug if module else str(filters.module_id)
+    if filters.session_id:
+        session = db.session.get(TrainingSession, filters.session_id)
+        names["session"] = session.date if session else None
+    return names
 
 
 @bp.route("/certificates/office/<int:cert_id>")
@@ -156,6 +175,10 @@ def office_revoke(cert_id: int):
     form = RevokeForm()
     if cert.status == "revoked":
         return redirect(url_for("certificates.office_detail", cert_id=cert.id))
+    if form.validate_on_submit() and request.form.get("confirmed") != "1":
+        # Ask first (without JavaScript: this page; with it, a dialog sets ``confirmed``).
+        return render_template("certificates/revoke_confirm.html", cert=cert,
+                               reason=form.reason.data.strip())
     if form.validate_on_submit():
         try:
             services.revoke(current_user, cert, form.reason.data)

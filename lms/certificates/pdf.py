@@ -24,7 +24,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from lms.i18n import long_date, number, short_date
+from lms.i18n import document_date, duration, short_date
 from lms.pdf_fonts import register_fonts
 
 PAGE_W, PAGE_H = landscape(A4)
@@ -45,10 +45,10 @@ LABELS = {
         "team": "Thành viên {team}",
         "module": "Đã hoàn thành mô-đun:",
         "session": "Đã tham gia lớp tập huấn:",
-        "hours": "Thời lượng: {hours} giờ",
+        "hours": "Thời lượng: {duration}",
         "date": "Ngày: {date}",
         "code": "Mã xác minh: {code}",
-        "verify": "Tra cứu tại: {url}",
+        "verify": "Tra cứu tại {url} (nhập mã xác minh)",
         "place": "{place}, {date}",
     },
     "en": {
@@ -62,10 +62,10 @@ LABELS = {
         "team": "Member of {team}",
         "module": "has completed the module:",
         "session": "has attended the training session:",
-        "hours": "Duration: {hours} hours",
+        "hours": "Duration: {duration}",
         "date": "Date: {date}",
         "code": "Verification code: {code}",
-        "verify": "Verify at: {url}",
+        "verify": "Verify at {url} (type the verification code)",
         "place": "{place}, {date}",
     },
 }
@@ -300,7 +300,7 @@ class CertificateRenderer:
         if cert.kind == "session" and cert.activity_date:
             details.append(lab["date"].format(date=short_date(cert.activity_date)))
         if cert.hours:
-            details.append(lab["hours"].format(hours=number(cert.hours, locale=self.lang)))
+            details.append(lab["hours"].format(duration=duration(cert.hours * 60, self.lang)))
         return lab[cert.kind], title, "   ·   ".join(details)
 
     def draw(self, cert) -> None:
@@ -326,8 +326,7 @@ class CertificateRenderer:
         y = self._fit_center(title, mid, y - 6, width, f["bold"], 18, 11, 2)
         if details:
             self._fit_center(details, mid, y - 2, width, f["regular"], 13, 9, 1)
-        place = lab["place"].format(place=commune.place_name or commune.name,
-                                    date=long_date(cert.issued_on, self.lang))
+        place = document_date(cert.issued_on, commune.place_name or commune.name, self.lang)
         self._fit_center(place, PAGE_W - 225, 188, 300, OBLIQUE, 13, 9, 1)
         url = f"{self.base_url}/verify/{cert.code}"
         self.qr_drawer(c, url, 52, 48, QR_SIZE)
@@ -337,7 +336,9 @@ class CertificateRenderer:
         c.setFont(f["bold"], 11)
         c.drawString(52 + QR_SIZE + 10, 48 + QR_SIZE - 14,
                      lab["code"].format(code=group_code(cert.code)))
-        size, lines = fit(lab["verify"].format(url=url), f["regular"], 230, 8, 6, 2)
+        # The short address (no scheme, no code: the code is printed just above), ≥ 7 pt.
+        size, lines = fit(lab["verify"].format(url=short_verify_address(self.base_url)),
+                          f["regular"], 300, 9, 7, 2)
         c.setFont(f["regular"], size)
         ty = 48 + QR_SIZE - 30
         for line in lines:
@@ -346,9 +347,21 @@ class CertificateRenderer:
         c.showPage()
 
 
+def short_verify_address(base_url: str) -> str:
+    """``hoctap.example.vn/verify``: the verification page as people type it."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    host = parts.netloc or parts.path
+    return f"{host}{parts.path.rstrip('/') if parts.netloc else ''}/verify"
+
+
 def new_canvas(buffer: io.BytesIO, title: str) -> Canvas:
-    """A compressed A4-landscape canvas with document metadata."""
-    canvas = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+    """A compressed A4-landscape canvas with document metadata. Its initial font is a shipped
+    (embedded) one, so reportlab's default Helvetica never appears in the file."""
+    fonts = register_fonts()
+    canvas = Canvas(buffer, pagesize=(PAGE_W, PAGE_H), pageCompression=1,
+                    initialFontName=fonts["regular"])
     canvas.setTitle(nfc(title))
     canvas.setAuthor("CNSCĐ")
     canvas.setCreator("lms certificates")

@@ -61,13 +61,14 @@ def holder_team(user_id: int, day: date, commune_id: int | None = None) -> Team 
 
 
 def session_hours(session: TrainingSession) -> float | None:
-    """Length of a session in hours (from its start and end times), or None."""
+    """Length of a session in hours (from its start and end times), or None. Kept exact (24
+    minutes is 0.4 h): certificates print it in words, ``lms.i18n.duration``."""
     if session.start_time is None or session.end_time is None:
         return None
     start = datetime.combine(session.date, session.start_time)
     end = datetime.combine(session.date, session.end_time)
-    minutes = (end - start).total_seconds() / 60
-    return round(minutes / 60, 1) if minutes > 0 else None
+    minutes = round((end - start).total_seconds() / 60)
+    return minutes / 60 if minutes > 0 else None
 
 
 def verification_url(code: str) -> str:
@@ -159,7 +160,7 @@ def issue_for_module(user_id: int, module_id: int, *, actor_id: int | None = Non
     cert = _new_certificate(
         user, commune, team, issued_on, actor_id, kind="module", module_id=module.id,
         title_vi=clean_text(module.title_vi), title_en=clean_text(module.title_en or module.title_vi),
-        hours=round(module.minutes / 60, 1) if module.minutes else None, activity_date=issued_on,
+        hours=module.minutes / 60 if module.minutes else None, activity_date=issued_on,
     )
     _insert(cert, commune)
     _audit_issue(cert, actor_id)
@@ -167,10 +168,12 @@ def issue_for_module(user_id: int, module_id: int, *, actor_id: int | None = Non
 
 
 def issue_for_session(user_id: int, session: TrainingSession, *, actor_id: int | None = None,
-                      issued_on: date | None = None) -> Certificate | None:
-    """Issue the attendance certificate of one person for one session (idempotent)."""
+                      issued_on: date | None = None, after_revoked: bool = False
+                      ) -> Certificate | None:
+    """Issue the attendance certificate of one person for one session (idempotent: a current
+    one is returned; with ``after_revoked`` a revoked one does not stop a new issue)."""
     found = existing_certificate(user_id, session_id=session.id)
-    if found is not None:
+    if found is not None and not (after_revoked and found.status == "revoked"):
         return found
     user = db.session.get(User, user_id)
     if user is None:
@@ -189,13 +192,14 @@ def issue_for_session(user_id: int, session: TrainingSession, *, actor_id: int |
 
 
 def issue_for_attendance(attendance_id: int, *, actor_id: int | None = None) -> Certificate | None:
-    """Issue for an attendance if its session issues certificates and the person was present
-    or late (the receiver of ``attendance_recorded``); otherwise None."""
+    """Issue for an attendance if its session issues certificates, its attendance is closed and
+    the person was present or late; otherwise None."""
     att = db.session.get(Attendance, attendance_id)
     if att is None or att.status not in COUNTING_STATUSES:
         return None
     session = att.session
-    if not session.issues_certificates or session.cancelled_at is not None:
+    if (not session.issues_certificates or session.cancelled_at is not None
+            or session.attendance_closed_at is None):
         return None
     return issue_for_session(att.user_id, session, actor_id=actor_id)
 

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from lms.auth.permissions import commune_condition, role_of
 from lms.certificates import bp, services
-from lms.certificates.codes import normalize_code
+from lms.certificates.codes import looks_like_serial, normalize_code
 from lms.certificates.models import Certificate
 from lms.certificates.pdf import render_pdf
 from lms.extensions import db, limiter
@@ -55,6 +55,9 @@ def verify_form():
         code = normalize_code(raw)
         if code:
             return redirect(url_for("certificates.verify", code=code))
+        if looks_like_serial(raw):
+            # A serial number confirms nothing (it is sequential): explain which code to type.
+            return render_template("certificates/verify_form.html", serial=raw.strip()[:40])
         return render_template("certificates/verify_not_found.html", code=raw.strip()), 404
     return render_template("certificates/verify_form.html")
 
@@ -68,6 +71,8 @@ def verify(code: str):
         code = code[:-5]
     as_json = as_json or _wants_json()
     cert = services.find_by_code(code)
+    if cert is None and not as_json and looks_like_serial(code):
+        return render_template("certificates/verify_form.html", serial=code[:40]), 404
     if cert is None:
         if as_json:
             return jsonify({"found": False, "code": code}), 404

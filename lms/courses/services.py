@@ -5,6 +5,8 @@ Plain functions with explicit arguments; set-based queries; no request, session 
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -174,6 +176,45 @@ def check_module_completion(user_id: int, module_id: int) -> ModuleCompletion | 
     return completion
 
 
+# --- the offline reading queue --------------------------------------------------------------
+
+
+def offline_marker(user_id: int, secret: str) -> str:
+    """An opaque per-user value that keys the phone's offline reading queue.
+
+    A keyed hash of the user id (never the phone number): pages carry it, the queue is stored
+    and sent under it, and the server accepts a queue only with the logged-in user's marker, so
+    on a shared phone nobody is credited with the previous person's reading."""
+    digest = hmac.new(secret.encode(), f"offline-read-queue:{user_id}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def mark_queued_reads(user_id: int, keys: list[str]) -> tuple[list[str], list[str]]:
+    """Mark read the lessons of an offline queue (``"<module slug>/<lesson slug>"`` each).
+
+    Lessons that no longer exist or are retired (or their module) are ignored. Returns
+    ``(recorded keys, ignored keys)``; the caller commits."""
+    wanted = {}
+    for key in keys:
+        module_slug, _sep, lesson_slug = str(key).partition("/")
+        if module_slug and lesson_slug:
+            wanted[(module_slug, lesson_slug)] = str(key)
+    found = {}
+    if wanted:
+        rows = db.session.execute(
+            select(Module.slug, Lesson.slug, Lesson.id).join(Module, Module.id == Lesson.module_id)
+            .where(Module.slug.in_({m for m, _l in wanted}), Lesson.slug.in_({x for _m, x in wanted}),
+                   Module.retired.is_(False), Lesson.retired.is_(False))
+        )
+        found = {(m, x): lesson_id for m, x, lesson_id in rows if (m, x) in wanted}
+    recorded = []
+    for pair, lesson_id in found.items():
+        mark_lesson_read(user_id, lesson_id)
+        recorded.append(wanted[pair])
+    ignored = [str(k) for k in keys if str(k) not in recorded]
+    return recorded, ignored
+
+
 # --- where to resume -------------------------------------------------------------------------
 
 
@@ -240,6 +281,53 @@ def neighbours(lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     index = next(i for i, x in enumerate(lessons) if x.id == lesson.id)
     return (lessons[index - 1] if index > 0 else None,
             lessons[index + 1] if index + 1 < len(lessons) else None)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one primary action of a module page for a learner.
+
+    ``kind`` is one of: ``start`` / ``continue`` (``lesson`` is the next unread lesson),
+    ``quiz`` (take it for the first time), ``resume_quiz`` (an attempt is open),
+    ``retake`` (tried, not passed), ``certificate`` (``certificate_id`` is set),
+    ``results`` (complete, quiz passed, no certificate), ``done`` (complete, nothing left).
+    """
+
+    kind: str
+    lesson: Lesson | None = None
+    certificate_id: int | None = None
+
+
+def next_step(user_id: int, module: Module, lessons: list[Lesson], read: set[int]) -> NextStep:
+    """What the learner should do next in a module (lessons, then the quiz, then the
+    certificate)."""
+    unread = next((x for x in lessons if x.id not in read), None)
+    if unread is not None:
+        return NextStep("continue" if read else "start", lesson=unread)
+    try:
+        from lms.certificates.services import existing_certificate
+    except ImportError:  # pragma: no cover
+        existing_certificate = None
+    if existing_certificate is not None:
+        cert = existing_certificate(user_id, module_id=module.id)
+        if cert is not None and cert.status == "valid":
+            return NextStep("certificate", certificate_id=cert.id)
+    try:
+        from lms.quizzes.models import Attempt, Quiz
+    except ImportError:  # pragma: no cover
+        return NextStep("done")
+    quiz_id = db.session.scalar(select(Quiz.id).where(Quiz.module_id == module.id))
+    if quiz_id is None:
+        return NextStep("done")
+    rows = db.session.execute(
+        select(Attempt.submitted_at, Attempt.passed)
+        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id)
+    ).all()
+    if any(passed for _at, passed in rows):
+        return NextStep("results")
+    if any(at is None for at, _passed in rows):
+        return NextStep("resume_quiz")
+    return NextStep("retake" if rows else "quiz")
 
 
 # --- learning paths --------------------------------------------------------------------------

@@ -76,11 +76,28 @@ def module(module_slug: str):
     lessons = [x for x in module.lessons if not x.retired]
     read = services.read_lesson_ids(current_user.id, module.id)
     progress = services.module_progress(current_user.id, [module.id]).get(module.id)
-    next_lesson = next((x for x in lessons if x.id not in read), None)
+    quiz_url = _quiz_url(module)
+    step = services.next_step(current_user.id, module, lessons, read)
     return render_template(
         "courses/module.html", module=module, lessons=lessons, read=read, progress=progress,
-        next_lesson=next_lesson, quiz_url=_quiz_url(module),
+        next_lesson=step.lesson, quiz_url=quiz_url, step=step,
+        primary=_primary_action(module, step, quiz_url),
     )
+
+
+def _primary_action(module: Module, step: services.NextStep, quiz_url: str | None):
+    """``(label, url)`` of the module page's one primary button."""
+    if step.lesson is not None:
+        label = _l("Continue learning") if step.kind == "continue" else _l("Start learning")
+        return label, _lesson_url(step.lesson)
+    if step.kind == "certificate" and "certificates.mine" in current_app.view_functions:
+        return (_l("See the certificate"),
+                url_for("certificates.mine", _anchor=f"cert-{step.certificate_id}"))
+    labels = {"quiz": _l("Take the quiz"), "resume_quiz": _l("Continue the quiz"),
+              "retake": _l("Retake the quiz"), "results": _l("See my quiz results")}
+    if quiz_url and step.kind in labels:
+        return labels[step.kind], quiz_url
+    return _l("All training modules"), url_for("courses.catalogue")
 
 
 @bp.route("/learn/<module_slug>/<lesson_slug>")
@@ -98,11 +115,14 @@ def lesson(module_slug: str, lesson_slug: str):
     previous = outline[index - 1] if index > 0 else None
     following = outline[index + 1] if index + 1 < len(outline) else None
     next_url = (url_for("courses.lesson", module_slug=module.slug, lesson_slug=following.slug)
-                if following else url_for("courses.module", module_slug=module.slug))
+                if following else _quiz_url(module) or url_for("courses.module",
+                                                               module_slug=module.slug))
     return render_template(
         "courses/lesson.html", module=module, lesson=lesson, previous=previous,
         following=following, is_read=services.is_read(current_user.id, lesson.id),
         number=index + 1, count=len(outline), next_url=next_url,
+        to_quiz=following is None and next_url != url_for("courses.module",
+                                                           module_slug=module.slug),
     )
 
 
@@ -115,7 +135,8 @@ def mark_read(module_slug: str, lesson_slug: str):
     created, completion = services.mark_lesson_read(current_user.id, lesson.id)
     db.session.commit()
     _previous, following = services.neighbours(lesson)
-    next_url = _lesson_url(following) or url_for("courses.module", module_slug=module.slug)
+    next_url = (_lesson_url(following) or _quiz_url(module)
+                or url_for("courses.module", module_slug=module.slug))
     wants_json = request.is_json or request.accept_mimetypes.best == "application/json"
     if wants_json:
         return jsonify(read=True, new=created, completed=completion is not None, next=next_url)

@@ -1,23 +1,61 @@
-"""Module images, the installable web app (manifest, icons, service worker) and offline reading."""
+"""Module images, the installable web app (manifest, icons, service worker) and offline reading.
+
+The lessons a member reads while offline are queued on the phone under their
+``offline_user_marker()`` (``<html data-user>``) and sent to ``POST /offline/read`` with it;
+a queue sent under another marker (the previous person on a shared phone) is refused.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import struct
 import zlib
 from functools import lru_cache
 
 from flask import abort, current_app, jsonify, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from lms.courses import bp
+from lms.courses import bp, services
 from lms.courses.markdown import image_url
 from lms.courses.models import Module, ModuleImage
 from lms.extensions import db
 
 YEAR = 31536000
+QUEUE_MAX = 500  # lessons accepted from one queue
+
+
+@bp.app_template_global()
+def offline_user_marker() -> str:
+    """The logged-in user's marker for the offline reading queue ("" when logged out)."""
+    if not current_user.is_authenticated:
+        return ""
+    return services.offline_marker(current_user.id, current_app.config["SECRET_KEY"])
+
+
+@bp.route("/offline/read", methods=["POST"])
+@login_required
+def offline_read():
+    """Lessons read on this phone, sent when online (JSON, X-CSRFToken header):
+    ``{"user": "<marker>", "lessons": ["<module slug>/<lesson slug>", ...]}``.
+
+    The queue must carry the logged-in user's marker: another person's queue is refused with
+    ``409 {"accepted": false, "error": "other_user"}`` and nothing is recorded. Otherwise
+    ``{"accepted": true, "read": [...], "ignored": [...]}`` (unknown or retired lessons).
+    """
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("lessons"), list):
+        abort(400)
+    if not hmac.compare_digest(str(data.get("user") or ""), offline_user_marker()):
+        return jsonify(accepted=False, error="other_user",
+                       message=_("This reading was saved on this phone by another account; "
+                                 "it was not counted for you.")), 409
+    keys = [str(key) for key in data["lessons"][:QUEUE_MAX] if isinstance(key, str)]
+    read, ignored = services.mark_queued_reads(current_user.id, keys)
+    db.session.commit()
+    return jsonify(accepted=True, read=read, ignored=ignored)
 
 
 @bp.route("/media/<module_slug>/<name>")

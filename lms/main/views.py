@@ -23,7 +23,21 @@ def index():
         return redirect(url_for("auth.login"))
     role = role_of(current_user)
     sections = home_sections_for(current_user, role)
-    return render_template("main/index.html", role=role, sections=sections)
+    return render_template("main/index.html", role=role, sections=sections,
+                           teams=_my_team_names(current_user.id))
+
+
+def _my_team_names(user_id: int) -> list[str]:
+    """The names of the teams the person is in today (the home page names them)."""
+    from lms.auth.permissions import active_on
+    from lms.org.models import Membership, Team
+    from lms.timeutil import local_today
+
+    return list(db.session.scalars(
+        select(Team.name).join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == user_id, active_on(local_today()))
+        .order_by(Team.name).distinct()
+    ))
 
 
 @bp.route("/healthz")
@@ -34,37 +48,18 @@ def healthz():
 
 AUDIT_PAGE_SIZE = 50
 AUDIT_GROUPS = {
-    "attendance": ("attendance", "training_session"),
+    "attendance": ("attendance", "training_session", "compliance_rule"),
     "membership": ("membership", "membership_request", "user"),
     "certificate": ("certificate",),
 }
 
 
-def _audit_labels() -> dict[str, str]:
-    return {
-        "attendance.mark": _("Attendance marked"),
-        "session.cancel": _("Session cancelled"),
-        "membership.join": _("Membership started"),
-        "membership.leave": _("Membership ended"),
-        "membership.role": _("Role in the team changed"),
-        "membership_request.join": _("Join proposal recorded"),
-        "membership_request.leave": _("Leave proposal recorded"),
-        "membership_request.approve": _("Proposal approved"),
-        "membership_request.reject": _("Proposal rejected"),
-        "user.update": _("Personal details changed"),
-        "user.officer": _("Officer assigned"),
-        "certificate.issue": _("Certificate issued"),
-        "certificate.manual": _("Certificate issued by hand"),
-        "certificate.revoke": _("Certificate revoked"),
-        "certificate.reissue": _("Certificate reissued"),
-    }
-
-
 @bp.route("/audit")
 @roles_required("officer")
 def audit_log():
-    """The commune's audit log: who changed attendance, memberships and certificates, when,
-    and what it was before and after (newest first, 50 a page)."""
+    """The commune's audit log: who changed training sessions, attendance, the training rule,
+    memberships, accounts and certificates, when, and what it was before and after (newest
+    first, 50 a page)."""
     group = request.args.get("group", "")
     before_id = request.args.get("before", type=int)
     stmt = (
@@ -88,9 +83,8 @@ def audit_log():
         items=[dict(item, actor=actor) for item, (_event, actor)
                in zip(present([event for event, _actor in rows]), rows, strict=True)],
         rows=rows,
-        labels=_audit_labels(),
         group=group,
-        groups={"": _("Everything"), "attendance": _("Attendance"),
+        groups={"": _("Everything"), "attendance": _("Training and attendance"),
                 "membership": _("Memberships"), "certificate": _("Certificates")},
         next_before=rows[-1][0].id if more and rows else None,
     )

@@ -1,4 +1,4 @@
-"""``lms communes add`` and ``lms members import|export``."""
+"""``lms members import|export`` (the communes commands are in :mod:`lms.org.cli_communes`)."""
 
 from __future__ import annotations
 
@@ -10,29 +10,6 @@ from flask.cli import with_appcontext
 
 from lms.cli_helpers import commune_or_exit
 from lms.extensions import db
-from lms.org.services import OrgError, create_commune
-
-
-@click.group("communes")
-def communes_group() -> None:
-    """Communes (xã, phường)."""
-
-
-@communes_group.command("add")
-@click.argument("code")
-@click.argument("name")
-@click.option("--province", default=None, help="Province name (created when new).")
-@click.option("--kind", default="to_dan_pho",
-              type=click.Choice(["to_dan_pho", "thon", "ap", "ban", "khu_pho"]))
-@with_appcontext
-def communes_add(code: str, name: str, province: str | None, kind: str) -> None:
-    """Create a commune and its commune-level team."""
-    try:
-        commune = create_commune(code, name, province, kind)
-    except OrgError as exc:
-        raise click.ClickException(f"{exc.code} {exc.params or ''}".strip()) from exc
-    db.session.commit()
-    click.echo(f"Created {commune.code}: {commune.name}")
 
 
 @click.group("members")
@@ -47,37 +24,44 @@ def members_group() -> None:
 @click.option("--create-villages", is_flag=True, help="Create villages the file names.")
 @with_appcontext
 def members_import(file: Path, code: str, dry_run: bool, create_villages: bool) -> None:
-    """Import a roster (.xlsx or .csv). Prints every problem; exits 1 when there are any."""
-    from lms.org.messages import problem_text, roster_file_error_text
-    from lms.org.roster import RosterFileError, check_rows, open_roster, raw_rows
+    """Import a roster (.xlsx, .xls, .csv or .txt). Prints the same preview as the web page,
+    in the interface language (LMS_LANGUAGE=vi|en); exits 1 when there are problems."""
+    from flask_babel import gettext as _
+
+    from lms.cli_helpers import cli_locale, echo_preview
+    from lms.org.messages import roster_file_error_text
+    from lms.org.roster import RosterFileError, check_rows, read_roster
     from lms.org.roster_db import apply_rows
+    from lms.org.roster_preview import build_preview, stats_text
 
     commune = commune_or_exit(code)
-    try:
-        columns, _headers, rows = open_roster(file, file.name)
-        with click.progressbar(rows, label="Reading", file=sys.stderr) as bar:
-            raw = raw_rows(columns, bar)
-    except RosterFileError as exc:
-        click.echo(roster_file_error_text(exc), err=True)
-        sys.exit(1)
-    checked = check_rows(commune, raw)
-    blocking = checked.blocking(create_villages)
-    for problem in checked.problems:
-        fixable = create_villages and problem["code"] == "unknown_village"
-        click.echo(("note: " if fixable else "") + problem_text(problem), err=True)
-    if blocking:
-        click.echo(f"{len(blocking)} problem(s); nothing was imported.", err=True)
-        sys.exit(1)
-    if dry_run:
-        click.echo(f"{len(checked.rows)} row(s) checked, no problems (dry run: nothing written).")
-        return
-    try:
-        stats = apply_rows(commune, checked, actor_id=None, create_villages=create_villages)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    click.echo(", ".join(f"{key}: {value}" for key, value in stats.items()))
+    with cli_locale():
+        try:
+            raw, meta = read_roster(file, file.name)
+        except RosterFileError as exc:
+            click.echo(roster_file_error_text(exc), err=True)
+            sys.exit(1)
+        preview = build_preview(commune, raw, meta, cli=True)
+        click.echo(_("%(file)s: %(counts)s", file=file.name, counts=preview["counts_text"]))
+        echo_preview(preview, [preview["villages"]] if preview["villages"] else [])
+        if preview["state"] == "errors":
+            click.echo(_("Nothing was imported: correct the file and run the command again."),
+                       err=True)
+            sys.exit(1)
+        if preview["villages"] and not create_villages:
+            click.echo(_("Nothing was imported."), err=True)
+            sys.exit(1)
+        if dry_run:
+            click.echo(_("Dry run: nothing was written."))
+            return
+        try:
+            stats = apply_rows(commune, check_rows(commune, raw), actor_id=None,
+                               create_villages=create_villages)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        click.echo(stats_text(stats))
 
 
 @members_group.command("export")
@@ -99,5 +83,7 @@ def members_export(code: str, output: Path) -> None:
     write_rows(output, fmt, headers, rows, **({"title": commune.code} if fmt == "xlsx" else {}))
     click.echo(f"Wrote {len(rows)} row(s) to {output}")
 
+
+from lms.org.cli_communes import communes_group  # noqa: E402
 
 commands = [communes_group, members_group]

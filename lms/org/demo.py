@@ -1,4 +1,5 @@
-"""Demo rosters: Phường Duy Tiên (27 tổ dân phố) and Xã Tam Quang (18 bản), deterministic,
+"""Demo rosters: Phường Duy Tiên (27 tổ dân phố; official unit 13324, Ninh Bình) and Xã Tam
+Quang (18 bản; official unit 16933, Nghệ An), deterministic,
 idempotent and bulk-inserted. Every demo person logs in with ``demo1234``."""
 
 from __future__ import annotations

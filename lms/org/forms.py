@@ -5,11 +5,19 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from lms.normalize import InvalidValue, parse_date
 from lms.org.messages import GENDER_LABELS, KIND_LABELS, ROLE_LABELS
+from lms.spreadsheets import IMPORT_ACCEPT
 
 
 class DateText(StringField):
@@ -60,6 +68,8 @@ class ContactForm(FlaskForm):
     phone = StringField(_l("Phone number"), validators=[DataRequired(_l("Enter the phone number."))],
                         render_kw=_PHONE_KW)
     occupation = StringField(_l("Occupation or workplace"), validators=[Length(max=160)])
+    password = PasswordField(_l("Your password (needed to change the phone number)"),
+                             render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Save"))
 
 
@@ -117,26 +127,27 @@ class RoleForm(FlaskForm):
 class ImportForm(FlaskForm):
     """Upload a roster spreadsheet."""
 
-    file = FileField(_l("Roster file (.xlsx or .csv)"),
+    file = FileField(_l("Roster file (.xlsx, .xls, .csv or .txt)"),
                      validators=[FileRequired(_l("Choose a file."))],
-                     render_kw={"accept": ".xlsx,.csv"})
+                     render_kw={"accept": IMPORT_ACCEPT})
     submit = SubmitField(_l("Check the file"))
 
 
 class ConfirmImportForm(FlaskForm):
     """Confirm a previewed import."""
 
-    create_villages = BooleanField(_l("Create the missing villages"))
+    create_villages = HiddenField()
     submit = SubmitField(_l("Import"))
 
 
 class CommuneForm(FlaskForm):
-    """A new commune (admin)."""
+    """A new commune: an official unit picked from the search results (``official_code``),
+    or, for the administrator only, a free-typed one (code, name, province)."""
 
-    code = StringField(_l("Code"), validators=[DataRequired(_l("Enter the code.")),
-                                               Length(max=16)])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the name.")),
-                                               Length(max=120)])
+    official_code = IntegerField(_l("Official unit"), validators=[Optional()])
+    code = StringField(_l("Short code (optional)"), validators=[Length(max=16)],
+                       render_kw={"autocomplete": "off", "placeholder": "DT"})
+    name = StringField(_l("Name"), validators=[Length(max=120)])
     province = StringField(_l("Province"), validators=[Length(max=120)])
     village_kind = SelectField(_l("Villages are called"),
                                choices=lambda: list(KIND_LABELS.items()))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.normalize import fold
+
 ROLE_LABELS = {
     "leader": _l("Team leader"),
     "deputy": _l("Deputy leader"),
@@ -34,6 +36,23 @@ WARNING_LABELS = {
     "too_small": _l("Fewer members than the commune's minimum"),
     "too_large": _l("More members than the commune's maximum"),
     "no_leader": _l("No team leader"),
+    "two_leaders": _l("More than one team leader"),
+}
+# What a kind of unit is called in a sentence ("the ward has no residential group …").
+UNIT_WORDS = {"xa": _l("commune"), "phuong": _l("ward"), "dac_khu": _l("special zone")}
+VILLAGE_WORDS = {
+    "to_dan_pho": (_l("residential group"), _l("residential groups")),
+    "thon": (_l("village (thôn)"), _l("villages (thôn)")),
+    "ap": (_l("hamlet"), _l("hamlets")),
+    "ban": (_l("village (bản)"), _l("villages (bản)")),
+    "khu_pho": (_l("quarter"), _l("quarters")),
+}
+ACTION_LABELS = {
+    "new": _l("new person"),
+    "joins": _l("joins the team"),
+    "updated": _l("updated"),
+    "leaving": _l("leaving"),
+    "unchanged": _l("unchanged"),
 }
 
 _PROBLEMS = {
@@ -49,12 +68,17 @@ _PROBLEMS = {
     "unknown_role": lambda p: _(
         "Unknown role “%(value)s” (use Tổ trưởng, Tổ phó, Thành viên or Cộng tác viên).", **p),
     "bad_date": lambda p: _("“%(value)s” is not a date (use dd/mm/yyyy).", **p),
+    "second_phone": lambda p: _(
+        "Two phone numbers in one cell: %(first)s is used, %(value)s is not imported.", **p),
     "future_date": lambda p: _("The date %(value)s is in the future.", **p),
     "joined_required": lambda p: _("The date of joining is missing."),
     "left_before_joined": lambda p: _("The date of leaving %(value)s is before the date of joining.",
                                       **p),
     "other_commune": lambda p: _(
         "This person is already an active member in %(commune)s.", **p),
+    "foreign_account": lambda p: _(
+        "The phone number %(value)s belongs to an account you cannot change. Ask the "
+        "administrator.", **p),
 }
 
 _ERRORS = {
@@ -74,6 +98,8 @@ _ERRORS = {
     "left_before_joined": lambda p: _("The date of leaving is before the date of joining."),
     "other_commune": lambda p: _("This person is already an active member in %(commune)s.", **p),
     "same_team": lambda p: _("Choose a different team."),
+    "foreign_account": lambda p: _(
+        "This phone number belongs to an account you cannot change. Ask the administrator."),
     "already_decided": lambda p: _("This proposal has already been decided."),
     "decision_required": lambda p: _("Enter the decision number."),
     "decided_before_proposed": lambda p: _("The decision date is before the proposal date."),
@@ -81,22 +107,68 @@ _ERRORS = {
     "no_commune_team": lambda p: _("This commune has no commune-level team."),
 }
 
-_FILE_ERRORS = {
-    "format": lambda: _("Choose an .xlsx or .csv file."),
-    "unreadable": lambda: _("This file cannot be read. Save it again as .xlsx or .csv."),
-    "encoding": lambda: _("This CSV file is not UTF-8. Save it again as “CSV UTF-8”."),
-    "empty": lambda: _("The file is empty."),
+
+
+# One line for the same problem on many rows ("Rows 2–61: the phone number is not valid").
+_GROUPS = {
+    "name_required": _l("the full name is missing"),
+    "phone_required": _l("the phone number is missing"),
+    "bad_phone": _l("the phone number is not a valid Vietnamese phone number"),
+    "duplicate_phone": _l("the same phone number is on an earlier row for the same team"),
+    "bad_birth_year": _l("the birth year cannot be read"),
+    "unknown_gender": _l("unknown gender (use Nam, Nữ or Khác)"),
+    "unknown_role": _l("unknown role (use Tổ trưởng, Tổ phó, Thành viên or Cộng tác viên)"),
+    "bad_date": _l("a date cannot be read (use dd/mm/yyyy)"),
+    "future_date": _l("a date is in the future"),
+    "joined_required": _l("the date of joining is missing"),
+    "left_before_joined": _l("the date of leaving is before the date of joining"),
+    "other_commune": _l("already an active member in another commune"),
+    "foreign_account": _l("the phone number belongs to an account you cannot change"),
+    "second_phone": _l("two phone numbers in one cell (the first is used)"),
 }
 
 
+def unit_kind(commune) -> str:
+    """``xa``, ``phuong`` or ``dac_khu``: the stored kind, else read from the name."""
+    if commune.unit_kind:
+        return commune.unit_kind
+    name = fold(commune.name)
+    if name.startswith("phuong"):
+        return "phuong"
+    if name.startswith("dac khu"):
+        return "dac_khu"
+    return "xa"
+
+
+def unit_words(commune) -> dict[str, str]:
+    """What to call the commune and its villages in a sentence: ``unit`` (phường),
+    ``village`` (tổ dân phố) and ``villages`` (plural)."""
+    one, many = VILLAGE_WORDS.get(commune.village_kind, VILLAGE_WORDS["to_dan_pho"])
+    return {"unit": str(UNIT_WORDS[unit_kind(commune)]), "village": str(one),
+            "villages": str(many)}
+
+
 def problem_text(problem: dict, with_place: bool = True) -> str:
-    """A roster problem as one translated sentence, with its row and column."""
-    params = {k: v for k, v in problem.items() if k not in ("row", "column", "code")}
+    """A roster problem as one translated sentence, with its row, the person and the column."""
+    params = {k: v for k, v in problem.items() if k not in ("row", "column", "code", "name")}
     message = _PROBLEMS.get(problem["code"], lambda p: problem["code"])(params)
     if not with_place:
         return message
-    return _("Row %(row)s, %(column)s: %(message)s", row=problem["row"],
-             column=COLUMN_LABELS.get(problem["column"], problem["column"]), message=message)
+    column = COLUMN_LABELS.get(problem["column"], problem["column"])
+    if problem.get("name"):
+        return _("Row %(row)s (%(name)s), %(column)s: %(message)s", row=problem["row"],
+                 name=problem["name"], column=column, message=message)
+    return _("Row %(row)s, %(column)s: %(message)s", row=problem["row"], column=column,
+             message=message)
+
+
+def group_text(code: str, problems: list[dict]) -> str:
+    """One line for the same problem on many rows, naming the first people."""
+    from lms.imports_preview import people_text, rows_label
+
+    return _("%(rows)s: %(problem)s — %(people)s.", rows=rows_label(p["row"] for p in problems),
+             problem=_GROUPS.get(code, code), people=people_text([p.get("name", "")
+                                                                  for p in problems]))
 
 
 def error_text(exc) -> str:
@@ -107,7 +179,6 @@ def error_text(exc) -> str:
 
 def roster_file_error_text(exc) -> str:
     """The translated message of a :class:`~lms.org.roster.RosterFileError`."""
-    if exc.code == "missing_columns":
-        return _("Columns missing: %(columns)s.",
-                 columns=", ".join(str(COLUMN_LABELS[c]) for c in exc.columns))
-    return _FILE_ERRORS.get(exc.code, _FILE_ERRORS["unreadable"])()
+    from lms.imports_preview import file_error_text
+
+    return file_error_text(exc, COLUMN_LABELS)

@@ -23,6 +23,8 @@ from lms.models_base import utcnow
 VILLAGE_KINDS = ("to_dan_pho", "thon", "ap", "ban", "khu_pho")
 MEMBERSHIP_ROLES = ("leader", "deputy", "member", "collaborator")
 LEADING_ROLES = ("leader", "deputy")
+# Commune-level units since 1 July 2025 (official list: the ``vietnam-provinces`` package).
+UNIT_KINDS = ("xa", "phuong", "dac_khu")
 
 
 class Province(db.Model):
@@ -30,6 +32,8 @@ class Province(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # Official province code (e.g. 37 = Ninh Bình); NULL for a free-typed province.
+    official_code: Mapped[int | None] = mapped_column(Integer, unique=True)
 
 
 class Commune(db.Model):
@@ -41,6 +45,9 @@ class Commune(db.Model):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(120))  # e.g. "Phường Duy Tiên"
     province_id: Mapped[int | None] = mapped_column(ForeignKey("provinces.id"), index=True)
+    # Official ward code (e.g. 13324 = Phường Duy Tiên); NULL for a free-typed commune.
+    official_code: Mapped[int | None] = mapped_column(Integer, unique=True)
+    unit_kind: Mapped[str | None] = mapped_column(String(8))  # xa | phuong | dac_khu
     village_kind: Mapped[str] = mapped_column(String(16), default="to_dan_pho")
     team_size_min: Mapped[int] = mapped_column(Integer, default=5)
     team_size_max: Mapped[int] = mapped_column(Integer, default=10)
@@ -50,6 +57,9 @@ class Commune(db.Model):
     signer_on_behalf: Mapped[str] = mapped_column(String(120), default="TM. ỦY BAN NHÂN DÂN")
     signer_title: Mapped[str] = mapped_column(String(160), default="CHỦ TỊCH")
     signer_name: Mapped[str] = mapped_column(String(120), default="")
+    # Due days of the periodic training reports (NULL: the defaults, 10 and 20).
+    report_month_day: Mapped[int | None] = mapped_column(Integer)  # of the following month
+    report_quarter_day: Mapped[int | None] = mapped_column(Integer)  # of the last month
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     province: Mapped[Province | None] = relationship()

@@ -19,6 +19,7 @@ from lms.org.models import Membership, MembershipRequest, Team
 from lms.org.services import (
     OrgError,
     _check_role,
+    check_claimable,
     end_membership,
     person_fields,
     start_membership,
@@ -47,6 +48,7 @@ def propose_join(team: Team, *, actor_id, proposed_on: date, proposer_name: str 
     else:
         data = {"full_name": person.full_name, "phone": person.phone}
     if person is not None:
+        check_claimable(person, team.commune_id, actor_id)
         if db.session.scalar(select(Membership.id).where(
                 Membership.user_id == person.id, Membership.team_id == team.id,
                 Membership.left_on.is_(None))):
@@ -111,11 +113,15 @@ def approve(req: MembershipRequest, *, actor_id, decided_on: date, decision_no: 
             try:
                 person, password = accounts.create_account(
                     full_name=req.full_name, phone=req.phone, birth_year=req.birth_year,
-                    gender=req.gender, occupation=req.occupation)
+                    gender=req.gender, occupation=req.occupation, commune_id=req.commune_id,
+                    actor_id=actor_id)
             except accounts.AuthError as exc:
                 raise OrgError(exc.code) from exc
-        elif not person.password_hash:
-            password = accounts.set_temporary_password(person)
+        else:
+            check_claimable(person, req.commune_id, actor_id)
+            if not person.password_hash:
+                password = accounts.set_temporary_password(
+                    person, actor_id=actor_id, commune_id=req.commune_id, action="user.slip")
         membership = start_membership(person, req.team, req.proposed_role, effective_on,
                                       actor_id=actor_id, approved_on=decided_on,
                                       decision_no=decision_no)

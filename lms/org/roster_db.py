@@ -60,6 +60,18 @@ def active_elsewhere(commune_id: int, phones: list[str], day: date) -> dict[str,
     return found
 
 
+def foreign_accounts(commune_id: int, phones: list[str]) -> set[str]:
+    """The phones among ``phones`` whose existing account the commune may not change (an
+    officer, province or admin account, or a member who now belongs elsewhere)."""
+    from lms.auth.permissions import claimable_condition
+
+    found: set[str] = set()
+    for chunk in _chunks(phones):
+        found.update(db.session.scalars(select(User.phone).where(
+            User.phone.in_(chunk), ~claimable_condition(commune_id))))
+    return found
+
+
 def apply_rows(commune: Commune, checked: Checked, *, actor_id: int | None,
                create_villages: bool = False) -> dict:
     """Write checked rows (caller commits; on any error the caller rolls back).
@@ -71,6 +83,9 @@ def apply_rows(commune: Commune, checked: Checked, *, actor_id: int | None,
     blocking = checked.blocking(create_villages)
     if blocking:
         raise OrgError("roster_problems", count=len(blocking))
+    if foreign_accounts(commune.id, [r["phone"] for r in checked.rows]):
+        # Checked again here: the preview may be older than a change of the account.
+        raise OrgError("foreign_account")
     stats = dict(people_created=0, people_updated=0, memberships_created=0,
                  memberships_updated=0, unchanged=0, villages_created=0)
     rows = checked.rows
@@ -208,10 +223,11 @@ def export_rows(commune: Commune) -> tuple[list[str], list[list]]:
 
 
 def save_preview(commune: Commune, raw: list[dict], checked: Checked, *, filename: str,
-                 actor_id: int | None) -> ImportBatch:
-    """Keep the raw rows of a previewed file in the database under a random token."""
+                 actor_id: int | None, meta: dict | None = None) -> ImportBatch:
+    """Keep the raw rows of a previewed file (and where its table was found, ``meta``) in the
+    database under a random token."""
     return imports.save_preview("roster", commune.id, raw, checked.problems,
-                                filename=filename, actor_id=actor_id)
+                                filename=filename, actor_id=actor_id, meta=meta)
 
 
 def confirm_import(imp: ImportBatch, *, actor_id: int | None,
@@ -224,3 +240,111 @@ def confirm_import(imp: ImportBatch, *, actor_id: int | None,
         return apply_rows(commune, checked, actor_id=actor_id, create_villages=create_villages)
 
     return imports.confirm(imp, apply)
+
+
+# --- the import plan: what confirming would write, read-only --------------------------------
+
+ACTIONS = ("new", "joins", "updated", "leaving", "unchanged")
+
+
+def _team_label(commune: Commune, key: str, villages: dict, teams: dict,
+                names: dict[str, str]) -> str:
+    if not key:
+        team = teams.get(None)
+        return team.name if team else commune.name
+    village = villages.get(key)
+    team = teams.get(village.id) if village else None
+    if team is not None:
+        return team.name
+    # The team that confirming creates (named as lms.org.services.village_team names it).
+    return f"Tổ CNSCĐ {village.name if village else names.get(key, key)}"
+
+
+def plan_rows(commune: Commune, checked: Checked) -> dict:
+    """What confirming ``checked`` would do, without writing: ``{"rows": [...], "teams":
+    [...], "counts": {...}}``. Each row has the person, the team, the role, the dates and an
+    ``action`` (``new`` person, existing person who ``joins`` the team, ``updated`` with the
+    ``changes`` listed, ``leaving``, ``unchanged``). Each team has its rows, how many members
+    and leaders it will have, and its warnings (``too_small``, ``too_large``, ``no_leader``,
+    ``two_leaders``)."""
+    rows = checked.rows
+    villages = village_keys(commune.id)
+    teams = {t.village_id: t for t in db.session.scalars(
+        select(Team).where(Team.commune_id == commune.id))}
+    phones = list(dict.fromkeys(r["phone"] for r in rows))
+    people: dict[str, User] = {}
+    for chunk in _chunks(phones):
+        people.update((u.phone, u) for u in db.session.scalars(
+            select(User).where(User.phone.in_(chunk))))
+    existing: dict[int, list[Membership]] = {}
+    team_ids = [t.id for t in teams.values()]
+    if team_ids:
+        for m in db.session.scalars(select(Membership).where(Membership.team_id.in_(team_ids))):
+            existing.setdefault(m.team_id, []).append(m)
+    new_names = {village_key(n): n for n in checked.new_villages}
+    out, by_team, counts = [], {}, dict.fromkeys(ACTIONS, 0)
+    for row in rows:
+        key = row["village_key"]
+        village = villages.get(key) if key else None
+        team = teams.get(village.id if village else None) if (village or not key) else None
+        user = people.get(row["phone"])
+        joined = date.fromisoformat(row["joined_on"])
+        left = date.fromisoformat(row["left_on"]) if row["left_on"] else None
+        match = None
+        if user is not None and team is not None:
+            mine = [m for m in existing.get(team.id, []) if m.user_id == user.id]
+            match = next((m for m in mine if m.joined_on == joined), None) or next(
+                (m for m in mine if m.left_on is None), None)
+        changes: list[str] = []
+        if user is not None:
+            changes = [f for f in PERSON_FIELDS
+                       if row[f] is not None and getattr(user, f) != row[f]]
+        if match is not None:
+            changes += [f for f, v in (("role", row["role"]), ("joined_on", joined),
+                                       ("left_on", left)) if getattr(match, f) != v]
+        if user is None:
+            action = "new"
+        elif left is not None and (match is None or match.left_on != left):
+            action = "leaving"
+        elif match is None:
+            action = "joins"
+        elif changes:
+            action = "updated"
+        else:
+            action = "unchanged"
+        counts[action] += 1
+        label = _team_label(commune, key, villages, teams, new_names)
+        out.append({"row": row["row"], "full_name": row["full_name"], "phone": row["phone"],
+                    "team": label, "role": row["role"], "joined_on": row["joined_on"],
+                    "left_on": row["left_on"], "action": action, "changes": changes})
+        group = by_team.setdefault(label, {"team": label, "rows": 0, "active": {},
+                                           "team_id": team.id if team else None})
+        group["rows"] += 1
+        if left is None:
+            group["active"][row["phone"]] = row["role"]
+        else:
+            group["active"].pop(row["phone"], None)
+    phone_of = {u.id: u.phone for u in people.values()}
+    summary = []
+    for group in by_team.values():
+        active = dict(group.pop("active"))
+        if group["team_id"] is not None:
+            in_file = {r["phone"] for r in out if r["team"] == group["team"]}
+            others = [m for m in existing.get(group["team_id"], []) if m.left_on is None
+                      and phone_of.get(m.user_id) not in in_file]
+            for m in others:
+                active[f"id:{m.user_id}"] = m.role
+        members = len(active)
+        leaders = sum(1 for role in active.values() if role == "leader")
+        warnings = []
+        if members < commune.team_size_min:
+            warnings.append("too_small")
+        if members > commune.team_size_max:
+            warnings.append("too_large")
+        if leaders == 0:
+            warnings.append("no_leader")
+        if leaders > 1:
+            warnings.append("two_leaders")
+        summary.append(dict(group, members=members, leaders=leaders, warnings=warnings))
+    summary.sort(key=lambda g: fold(g["team"]))
+    return {"rows": out, "teams": summary, "counts": counts}

@@ -240,11 +240,53 @@ def update_person(person: User, actor_id: int | None, **fields) -> User:
         setattr(person, key, value)
     if "full_name" in data:
         person.name_folded = fold(data["full_name"])
-    audit.record("user.update", "user", person.id, actor_id=actor_id, before=before, after=data)
+    changed = {key: value for key, value in data.items() if before.get(key) != value}
+    if changed:
+        audit.record("user.update", "user", person.id, actor_id=actor_id,
+                     commune_id=home_commune_id(person),
+                     before={key: before[key] for key in changed}, after=changed)
     return person
 
 
 # --- memberships ----------------------------------------------------------------------------
+
+
+def _refuse_active_elsewhere(person: User, commune_id: int, day: date) -> None:
+    other = db.session.scalar(
+        select(Commune.name).join(Team, Team.commune_id == Commune.id)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == person.id, Team.commune_id != commune_id,
+               active_on(day)))
+    if other:
+        raise OrgError("other_commune", commune=other)
+
+
+def check_claimable(person: User, commune_id: int, actor_id: int | None,
+                    day: date | None = None) -> None:
+    """Refuse (``foreign_account``) to attach, rename or reset an account that does not
+    belong to the commune: an officer, province or admin account, or a member whose current
+    or last membership is elsewhere. The administrator may do it."""
+    from lms.auth.permissions import claimable_by
+
+    _refuse_active_elsewhere(person, commune_id, day or local_today())
+    actor = db.session.get(User, actor_id) if actor_id else None
+    if actor is not None and actor.account_role == "admin":
+        return
+    if person.id not in claimable_by(commune_id, [person.id]):
+        raise OrgError("foreign_account")
+
+
+def home_commune_id(person: User) -> int | None:
+    """The commune a person belongs to now: the one of their current (else latest)
+    membership, else the commune the account was created for."""
+    from lms.auth.permissions import active_on
+
+    row = db.session.scalar(
+        select(Team.commune_id).join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == person.id)
+        .order_by(active_on(local_today()).desc(), Membership.joined_on.desc(),
+                  Membership.id.desc()).limit(1))
+    return row or person.commune_id
 
 
 def _check_role(role: str) -> None:
@@ -262,13 +304,8 @@ def start_membership(person: User, team: Team, role: str, joined_on: date, *, ac
             Membership.user_id == person.id, Membership.team_id == team.id,
             or_(Membership.left_on.is_(None), Membership.left_on > joined_on))):
         raise OrgError("already_member")
-    other = db.session.scalar(
-        select(Commune.name).join(Team, Team.commune_id == Commune.id)
-        .join(Membership, Membership.team_id == Team.id)
-        .where(Membership.user_id == person.id, Team.commune_id != team.commune_id,
-               active_on(joined_on)))
-    if other:
-        raise OrgError("other_commune", commune=other)
+    _refuse_active_elsewhere(person, team.commune_id, joined_on)
+    check_claimable(person, team.commune_id, actor_id)
     membership = Membership(user_id=person.id, team_id=team.id, role=role, joined_on=joined_on,
                             approved_on=approved_on, decision_no=clean_text(decision_no) or None)
     db.session.add(membership)
@@ -343,14 +380,18 @@ def active_user_ids(commune_id: int, day: date | None = None):
         and_(Team.commune_id == commune_id, active_on(day)))
 
 
-def issue_team_slips(team: Team, day: date | None = None) -> list[tuple[User, str]]:
+def issue_team_slips(team: Team, day: date | None = None, *,
+                     actor_id: int | None = None) -> list[tuple[User, str]]:
     """New temporary passwords for the team's active members who have never logged in
     (people created by a roster import have none). Returns ``(person, password)`` pairs to
-    print once; people who already use their account are left alone. The caller commits."""
+    print once; people who already use their account, and accounts the commune may not
+    change, are left alone. Each slip is audited. The caller commits."""
+    from lms.auth.permissions import claimable_by
     from lms.auth.services import set_temporary_password
 
-    pairs = []
-    for _membership, person in team_members(team, day):
-        if person.last_login_at is None and person.active:
-            pairs.append((person, set_temporary_password(person)))
-    return pairs
+    waiting = [person for _membership, person in team_members(team, day)
+               if person.last_login_at is None and person.active]
+    allowed = claimable_by(team.commune_id, [person.id for person in waiting])
+    return [(person, set_temporary_password(person, actor_id=actor_id,
+                                            commune_id=team.commune_id, action="user.slip"))
+            for person in waiting if person.id in allowed]

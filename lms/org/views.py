@@ -20,8 +20,10 @@ from sqlalchemy import select
 from lms.auth import services as accounts
 from lms.auth.forms import ConfirmForm
 from lms.auth.permissions import (
+    can_manage_account,
     commune_condition,
     get_commune_or_404,
+    get_manageable_user_or_404,
     get_team_or_404,
     get_user_or_404,
     led_team_ids,
@@ -29,14 +31,15 @@ from lms.auth.permissions import (
     roles_required,
     user_condition,
 )
-from lms.auth.views import auth_message, login_link, render_slip
-from lms.extensions import db
+from lms.auth.views import auth_message, login_link, render_slip, slips_pdf_response
+from lms.extensions import db, limiter
 from lms.nav import home_section, nav_item
 from lms.org import bp
 from lms.org import services as org
 from lms.org.forms import CommuneForm, ContactForm, OfficerForm, PersonForm
 from lms.org.messages import KIND_LABELS, ROLE_LABELS, WARNING_LABELS, error_text
 from lms.org.models import Commune, Team
+from lms.privacy.services import can_erase as erasable
 
 _MEMBER_SECTIONS: list[tuple[int, Callable]] = []
 
@@ -63,8 +66,9 @@ def member_sections_for(person, actor) -> list[str]:
 
 nav_item("org.index", _l("Teams"), roles=("leader", "officer"), order=20)
 nav_item("org.search", _l("Find a member"), roles=("officer",), order=21)
-nav_item("org.communes", _l("Communes"), roles=("admin",), order=22)
-nav_item("org.profile", _l("My profile"), roles=("member", "leader"), order=80)
+nav_item("org.communes", _l("Communes"), roles=("admin", "province"), order=22)
+nav_item("org.profile", _l("My profile"), roles=("member", "leader", "officer", "province"),
+         order=95)
 
 
 def _labels() -> dict:
@@ -140,8 +144,14 @@ def team_slips(team_id: int):
     obj = get_team_or_404(current_user, team_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        pairs = org.issue_team_slips(obj)
+        pairs = org.issue_team_slips(obj, actor_id=current_user.id)
         db.session.commit()
+        if request.form.get("format") == "pdf":
+            from lms.normalize import fold
+
+            name = "-".join(fold(obj.name).split()) or str(obj.id)
+            return slips_pdf_response([(p, obj.name, pw) for p, pw in pairs],
+                                      f"phieu-dang-nhap-{name}.pdf")
         login_url, login_qr = login_link()
         return render_template("org/slips.html", team=obj, pairs=pairs, login_url=login_url,
                                login_qr=login_qr)
@@ -162,14 +172,15 @@ def person(user_id: int):
         memberships = [m for m in memberships if m.team_id in led]
     return render_template("org/person.html", person=obj, memberships=memberships,
                            today=org.local_today(), sections=member_sections_for(obj, current_user),
-                           manage=role in ("officer", "admin"), **_labels())
+                           manage=can_manage_account(current_user, obj),
+                           can_erase=role in ("officer", "admin") and erasable(obj), **_labels())
 
 
 @bp.route("/org/people/<int:user_id>/edit", methods=["GET", "POST"])
 @roles_required("officer")
 def edit_person(user_id: int):
-    """An officer corrects a person's data."""
-    obj = get_user_or_404(current_user, user_id)
+    """An officer corrects a person's data (only accounts the commune may change)."""
+    obj = get_manageable_user_or_404(current_user, user_id)
     form = PersonForm(obj=obj)
     if request.method == "GET":
         form.phone.data = obj.phone.replace("+84", "0")
@@ -188,25 +199,43 @@ def edit_person(user_id: int):
     return render_template("org/person_edit.html", form=form, person=obj)
 
 
+def _own_key() -> str:
+    return f"profile:{current_user.get_id()}"
+
+
 @bp.route("/org/me", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10 per hour", key_func=_own_key, methods=["POST"], scope="profile")
 def profile():
-    """Your own profile: your teams; you may change your phone and occupation."""
+    """Your own profile: your teams; you may change your phone (with your password, since it
+    is how you log in) and occupation."""
     form = ContactForm(obj=current_user)
     if request.method == "GET":
         form.phone.data = current_user.phone.replace("+84", "0")
+        form.password.data = ""
     if form.validate_on_submit():
         try:
+            new_phone = org.person_fields(phone=form.phone.data)["phone"]
+            if new_phone != current_user.phone and not accounts.check_password(
+                    current_user, form.password.data):
+                form.password.errors.append(_("Enter your current password to change the "
+                                              "phone number."))
+                raise org.OrgError("password_needed")
             org.update_person(current_user, current_user.id, phone=form.phone.data,
                               occupation=form.occupation.data)
         except org.OrgError as exc:
-            form.phone.errors.append(error_text(exc))
+            if exc.code != "password_needed":
+                form.phone.errors.append(error_text(exc))
         else:
             db.session.commit()
             flash(_("Saved."), "success")
             return redirect(url_for("org.profile"))
     memberships = org.memberships_of(current_user)
+    from lms.auth.sessions import live_sessions
+
     return render_template("org/profile.html", form=form, memberships=memberships,
+                           confirm_form=ConfirmForm(),
+                           live_sessions=len(live_sessions(current_user.id)),
                            today=org.local_today(),
                            sections=member_sections_for(current_user, current_user), **_labels())
 
@@ -220,44 +249,93 @@ def search():
     return render_template("org/search.html", q=q, people=people)
 
 
+def _unit_error_text(exc) -> str:
+    from lms.org.units import UnitError
+
+    if isinstance(exc, UnitError) and exc.code == "already_linked":
+        return _("%(name)s already has a commune (%(code)s).", name=exc.params.get("value"),
+                 code=exc.params.get("commune"))
+    if isinstance(exc, UnitError):
+        return _("Pick a commune, ward or special zone from the official list.")
+    return error_text(exc)
+
+
+def _create_from_form(form: CommuneForm, province_code: int | None, is_admin: bool):
+    """The commune the form asks for (official unit, or free-typed by the administrator)."""
+    from lms.org import units
+
+    if form.official_code.data:
+        unit = units.unit_by_code(form.official_code.data)
+        if unit is None or (province_code is not None and unit.province_code != province_code):
+            raise units.UnitError("unknown_unit")
+        return units.create_official_commune(unit, form.code.data or None, form.village_kind.data)
+    if is_admin and (form.name.data or "").strip():
+        return org.create_commune(form.code.data, form.name.data, form.province.data,
+                                  form.village_kind.data)
+    raise units.UnitError("unknown_unit")
+
+
 @bp.route("/org/communes", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required("admin", "province")
 def communes():
-    """Admin: every commune, and a form to create one."""
-    if role_of(current_user) != "admin":
-        abort(403)
+    """Every commune in scope, and the official list to create one from (search by name or
+    code, diacritics ignored, results drawn by the server). A province officer creates only
+    its own province's communes; the administrator may also type one that is not listed."""
+    from lms.org import units
+
+    is_admin = role_of(current_user) == "admin"
+    province = None
+    if not is_admin:
+        province = db.session.get(org.Province, current_user.province_id)
+        if province is None:
+            abort(404)
+    province_code = None if is_admin else province.official_code
     form = CommuneForm()
     if form.validate_on_submit():
         try:
-            obj = org.create_commune(form.code.data, form.name.data, form.province.data,
-                                     form.village_kind.data)
-        except org.OrgError as exc:
-            form.code.errors.append(error_text(exc))
+            if not is_admin and province_code is None:
+                raise units.UnitError("unknown_unit")
+            obj = _create_from_form(form, province_code, is_admin)
+        except (org.OrgError, units.UnitError) as exc:
+            db.session.rollback()
+            flash(_unit_error_text(exc), "error")
         else:
             db.session.commit()
             flash(_("The commune %(name)s is created.", name=obj.name), "success")
-            return redirect(url_for("org.commune", commune_id=obj.id))
+            return redirect(url_for("org.commune", commune_id=obj.id) if is_admin
+                            else url_for("org.assign_officer", commune_id=obj.id))
+    q = request.args.get("q", "")[:100]
+    found = []
+    if q and (is_admin or province_code is not None):
+        results = units.search_units(q, province_code)
+        linked = dict(db.session.execute(select(Commune.official_code, Commune.code).where(
+            Commune.official_code.in_([u.code for u in results]))).all())
+        found = [(unit, linked.get(unit.code)) for unit in results]
     rows = db.session.scalars(select(Commune).where(commune_condition(current_user, Commune.id))
                               .order_by(Commune.name)).all()
-    return render_template("org/communes.html", communes=rows, form=form)
+    return render_template("org/communes.html", communes=rows, form=form, q=q, found=found,
+                           is_admin=is_admin, province=province)
 
 
 @bp.route("/org/communes/<int:commune_id>/officers", methods=["GET", "POST"])
-@roles_required("admin")
+@roles_required("admin", "province")
 def assign_officer(commune_id: int):
-    """Admin: make a person (existing or new) an officer of the commune."""
-    if role_of(current_user) != "admin":
-        abort(403)
+    """Make a person (existing or new) an officer of the commune: the administrator for any
+    commune, a province officer for its own communes (a new account, or one of its officers)."""
     obj = get_commune_or_404(current_user, commune_id)
     form = OfficerForm()
     if form.validate_on_submit():
         person = accounts.find_by_phone(form.phone.data)
         password = None
-        if person is None:
+        if person is not None and not can_manage_account(current_user, person):
+            form.phone.errors.append(_("This phone number belongs to an account you cannot "
+                                       "change. Ask the administrator."))
+            person = None
+        elif person is None:
             try:
                 person, password = accounts.create_account(
                     full_name=form.full_name.data or "", phone=form.phone.data,
-                    account_role="officer", commune_id=obj.id)
+                    account_role="officer", commune_id=obj.id, actor_id=current_user.id)
             except accounts.AuthError as exc:
                 (form.phone if "phone" in exc.code else form.full_name).errors.append(
                     auth_message(exc.code))
@@ -268,10 +346,11 @@ def assign_officer(commune_id: int):
                 return render_slip(person, password)
             flash(_("%(name)s is now an officer of %(commune)s.", name=person.full_name,
                     commune=obj.name), "success")
-            return redirect(url_for("org.commune", commune_id=obj.id))
+            return redirect(url_for("org.assign_officer", commune_id=obj.id))
     officers = db.session.scalars(select(org.User).where(
         org.User.commune_id == obj.id, org.User.account_role == "officer")).all()
-    return render_template("org/officers.html", commune=obj, form=form, officers=officers)
+    return render_template("org/officers.html", commune=obj, form=form, officers=officers,
+                           is_admin=role_of(current_user) == "admin")
 
 
 from lms.org import views_members, views_roster  # noqa: E402,F401

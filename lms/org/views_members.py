@@ -32,6 +32,7 @@ def _field_for(form, code: str):
     mapping = {"bad_phone": "phone", "phone_taken": "phone", "name_required": "full_name",
                "bad_birth_year": "birth_year", "bad_gender": "gender", "bad_role": "role",
                "already_member": "phone", "other_commune": "phone",
+               "foreign_account": "phone",
                "decision_required": "decision_no", "decided_before_proposed": "decided_on"}
     name = mapping.get(code)
     if code == "future_date":

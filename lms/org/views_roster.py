@@ -9,15 +9,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms import imports
 from lms.auth.permissions import commune_condition, get_commune_or_404, load_or_404, roles_required
 from lms.extensions import db
 from lms.imports import ImportBatch
 from lms.org import bp
 from lms.org.forms import ConfirmImportForm, ImportForm
-from lms.org.messages import COLUMN_LABELS, error_text, problem_text, roster_file_error_text
+from lms.org.messages import error_text, roster_file_error_text, unit_words
 from lms.org.models import Commune
 from lms.org.roster import RosterFileError, check_rows, read_roster
 from lms.org.roster_db import confirm_import, export_rows, save_preview
+from lms.org.roster_preview import build_preview, stats_text
+from lms.org.roster_template import template_bytes
 from lms.org.services import OrgError
 from lms.spreadsheets import write_rows
 
@@ -36,13 +39,13 @@ def import_roster(commune_id: int):
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            raw, _headers = read_roster(upload, upload.filename)
+            raw, meta = read_roster(upload, upload.filename)
         except RosterFileError as exc:
             form.file.errors.append(roster_file_error_text(exc))
         else:
             checked = check_rows(commune, raw)
             imp = save_preview(commune, raw, checked, filename=upload.filename or "",
-                               actor_id=current_user.id)
+                               actor_id=current_user.id, meta=meta)
             db.session.commit()
             return redirect(url_for("org.import_preview", token=imp.token))
     return render_template("org/import.html", form=form, commune=commune)
@@ -62,13 +65,23 @@ def import_preview(token: str):
     commune = db.session.get(Commune, imp.commune_id)
     if imp.status == "applied":
         return render_template("org/import_done.html", imp=imp, commune=commune,
-                               stats=imp.result or {})
-    checked = check_rows(commune, imp.rows)
+                               stats=imp.result or {}, summary=stats_text(imp.result or {}))
+    if imports.is_expired(imp):
+        flash(imports.expired_text(), "error")
+        return redirect(url_for("org.import_roster", commune_id=commune.id))
+    preview = build_preview(commune, imp.rows, imp.meta)
     form = ConfirmImportForm()
     if form.validate_on_submit():
+        if preview["state"] != "ready":
+            flash(_("The file has problems; nothing was imported."), "error")
+            return redirect(url_for("org.import_preview", token=imp.token))
         try:
             stats = confirm_import(imp, actor_id=current_user.id,
-                                   create_villages=bool(form.create_villages.data))
+                                   create_villages=form.create_villages.data == "y")
+        except imports.ImportExpired:
+            db.session.rollback()
+            flash(imports.expired_text(), "error")
+            return redirect(url_for("org.import_roster", commune_id=commune.id))
         except OrgError as exc:
             db.session.rollback()
             flash(error_text(exc), "error")
@@ -76,14 +89,19 @@ def import_preview(token: str):
             db.session.commit()
             flash(_("The roster is imported."), "success")
             return render_template("org/import_done.html", imp=imp, commune=commune,
-                                   stats=stats)
-    problems = [dict(p, text=problem_text(p, with_place=False),
-                     column_label=COLUMN_LABELS.get(p["column"], p["column"]))
-                for p in checked.problems]
-    only_villages = bool(problems) and all(p["code"] == "unknown_village" for p in problems)
+                                   stats=stats, summary=stats_text(stats))
     return render_template("org/import_preview.html", imp=imp, commune=commune, form=form,
-                           problems=problems, rows=len(imp.rows), valid=len(checked.rows),
-                           new_villages=checked.new_villages, only_villages=only_villages)
+                           p=preview, words=unit_words(commune))
+
+
+@bp.route("/org/communes/<int:commune_id>/import/template.xlsx")
+@roles_required("officer")
+def roster_template(commune_id: int):
+    """The roster template: headers, drop-down lists, one example row, instructions."""
+    commune = get_commune_or_404(current_user, commune_id)
+    data = template_bytes(commune)
+    return Response(data, mimetype=MIMETYPES["xlsx"], headers={
+        "Content-Disposition": f'attachment; filename="mau-danh-sach-{commune.code}.xlsx"'})
 
 
 @bp.route("/org/communes/<int:commune_id>/roster.<fmt>")

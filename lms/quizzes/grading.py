@@ -3,7 +3,7 @@
 Answers are stored in terms of the ids of quiz.yaml (option, step and pair ids); the page only
 ever shows per-attempt opaque tokens, so nothing on it tells which choice is right.
 
-Stored answer shapes (``Attempt.answers[str(question_id)]``):
+Stored answer shapes (``AttemptAnswer.value``, read as ``{str(question_id): value}``):
 - single / scenario: ``"<option id>"``; multiple / multiple scenario: ``["<option id>", ...]``
 - true_false: ``"true"`` or ``"false"``
 - ordering: ``["<step id>", ...]`` in the learner's order

@@ -17,18 +17,24 @@ from sqlalchemy import func, select
 
 from lms.content_errors import ContentError
 from lms.extensions import db
-from lms.quizzes.models import QUESTION_TYPES, Question, Quiz, QuizVersion
+from lms.quizzes.models import (
+    DEFAULT_ATTEMPTS_PER_DAY,
+    QUESTION_TYPES,
+    SHOW_CORRECT,
+    Question,
+    Quiz,
+    QuizVersion,
+)
 from lms.quizzes.yaml_lines import LineDict as _LineDict
 from lms.quizzes.yaml_lines import Loader as _Loader
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-SHOW_CORRECT = ("after_submit", "after_pass", "never")
 SCORING = ("all_or_nothing", "partial")
 LANGS = ("vi", "en")
 
 TOP_KEYS = {
     "pass_mark", "draw", "shuffle_questions", "shuffle_options", "time_limit_minutes",
-    "max_attempts", "show_correct", "questions",
+    "max_attempts", "attempts_per_day", "show_correct", "questions",
 }
 COMMON_KEYS = {"id", "type", "prompt", "explanation"}
 TYPE_KEYS = {
@@ -196,8 +202,19 @@ def _settings(raw: dict, check: _Checker) -> dict:
         check.error(line("max_attempts"), "`max_attempts` must be a whole number or null",
                     "write e.g. `max_attempts: 3`, or `null` for unlimited")
     out["max_attempts"] = max_attempts
-    show = raw.get("show_correct", "after_submit")
-    if show not in SHOW_CORRECT:
+    per_day = raw.get("attempts_per_day", DEFAULT_ATTEMPTS_PER_DAY)
+    if per_day is not None and (not _whole(per_day) or per_day < 1):
+        check.error(line("attempts_per_day"), "`attempts_per_day` must be a whole number or null",
+                    f"write e.g. `attempts_per_day: {DEFAULT_ATTEMPTS_PER_DAY}` (the default), "
+                    "or `null` for no daily limit")
+    out["attempts_per_day"] = per_day
+    show = raw.get("show_correct", SHOW_CORRECT[0])
+    if show == "after_submit":
+        check.error(line("show_correct"),
+                    "`show_correct: after_submit` is no longer allowed: a few blank attempts "
+                    "would reveal every right answer",
+                    "use `after_pass_or_last` (the default), `after_pass` or `never`")
+    elif show not in SHOW_CORRECT:
         check.error(line("show_correct"), f"`show_correct` {show!r} is not known",
                     f"use one of: {', '.join(SHOW_CORRECT)}")
     out["show_correct"] = show

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,6 +23,10 @@ from lms.extensions import db
 from lms.models_base import utcnow
 
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering", "matching", "scenario")
+# When the review shows the right answers (``show_correct``); the first is the default.
+SHOW_CORRECT = ("after_pass_or_last", "after_pass", "never")
+# Attempts a member may start per local calendar day unless quiz.yaml says otherwise.
+DEFAULT_ATTEMPTS_PER_DAY = 3
 
 
 class Quiz(db.Model):
@@ -54,7 +59,7 @@ class QuizVersion(db.Model):
     number: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
     # pass_mark, draw, shuffle_questions, shuffle_options, time_limit_minutes,
-    # max_attempts, show_correct
+    # max_attempts, attempts_per_day, show_correct
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -82,7 +87,8 @@ class Question(db.Model):
 
 
 class Attempt(db.Model):
-    """One sitting of a quiz: the drawn questions and their option order are stored."""
+    """One sitting of a quiz: the drawn questions and their option order are stored; the
+    answers are ``AttemptAnswer`` rows."""
 
     __tablename__ = "attempts"
     __table_args__ = (
@@ -107,8 +113,6 @@ class Attempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # [{"question_id": 12, "order": ["b", "a", "c"]}, ...] in display order
     layout: Mapped[list] = mapped_column(JSON, default=list)
-    # {"<question_id>": <answer>} saved as the learner goes
-    answers: Mapped[dict] = mapped_column(JSON, default=dict)
     score: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool] = mapped_column(Boolean, default=False)
     # per-question points after grading: {"<question_id>": 0.5}
@@ -116,3 +120,23 @@ class Attempt(db.Model):
 
     version: Mapped[QuizVersion] = relationship()
     quiz: Mapped[Quiz] = relationship()
+
+
+class AttemptAnswer(db.Model):
+    """The saved answer to one drawn question of an attempt (one row per question).
+
+    Saves are upserts of single rows (``INSERT … ON CONFLICT DO UPDATE``), so two questions
+    saved at the same time never overwrite each other; the shapes of ``value`` are described
+    in ``lms.quizzes.grading``.
+    """
+
+    __tablename__ = "attempt_answers"
+
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    value: Mapped[Any] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

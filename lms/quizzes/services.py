@@ -1,23 +1,45 @@
-"""Attempts: start, save as the learner goes, submit, time limit, completion.
+"""Attempts: start, save as the learner goes, submit, time limit, attempt limits, completion.
 
 Every function takes explicit ids and plain data (a MultiDict of form values for answers) and
 commits its own transaction, so the views, the CLI and the tests share one code path.
+
+Answers are ``AttemptAnswer`` rows, one per question. Saving is an upsert per row whose SELECT
+source is the attempt *while it is open* (``submitted_at IS NULL`` and before the deadline and
+its grace), so a save never touches a closed attempt and parallel saves of different questions
+never overwrite each other. Closing an attempt (submit, deadline) first claims it with
+``UPDATE attempts SET submitted_at … WHERE submitted_at IS NULL`` and, in the same transaction,
+reads the rows and records the grade:
+
+- PostgreSQL: the claim holds the attempt's row lock until commit, and the save's source takes
+  ``FOR SHARE`` on the same row, so a racing save either commits before the claim (and is read
+  by the grading) or waits for the commit, re-checks ``submitted_at`` and writes nothing;
+- SQLite: every write transaction holds the database's single write lock from its first write
+  (the claim, or the save's upsert) to its commit, so the two are serialised the same way.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import JSON, DateTime, Integer, case, func, literal, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from lms.extensions import db
 from lms.models_base import utcnow
 from lms.quizzes import grading
-from lms.quizzes.models import Attempt, Question, Quiz, QuizVersion
-from lms.timeutil import as_utc
+from lms.quizzes.models import (
+    DEFAULT_ATTEMPTS_PER_DAY,
+    Attempt,
+    AttemptAnswer,
+    Question,
+    Quiz,
+    QuizVersion,
+)
+from lms.timeutil import LOCAL_TZ, as_utc
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +48,8 @@ GRACE = timedelta(seconds=30)
 
 
 class QuizError(Exception):
-    """A domain error; ``code`` is one of: no_quiz, no_attempts_left, submitted, expired."""
+    """A domain error; ``code`` is one of: no_quiz, no_attempts_left, no_attempts_today,
+    submitted, expired."""
 
     def __init__(self, code: str):
         super().__init__(code)
@@ -69,22 +92,74 @@ def deadline_passed(attempt: Attempt, now: datetime | None = None) -> bool:
     return (now or utcnow()) > as_utc(attempt.deadline_at) + GRACE
 
 
-def attempts_left(quiz: Quiz, user_id: int) -> int | None:
-    """How many more attempts the member may start (None = unlimited)."""
-    limit = (quiz.current_version.settings or {}).get("max_attempts")
-    if limit is None:
-        return None
-    used = db.session.scalar(
-        select(func.count(Attempt.id)).where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
-    )
-    return max(0, limit - used)
+@dataclass(frozen=True)
+class Allowance:
+    """How many attempts a member may still start at a quiz, and when again.
+
+    ``per_day``/``total`` are the quiz's limits (None = no limit); ``left_today``/``left_total``
+    what remains of them; ``left`` the smaller of the two; ``retry_at`` (UTC, the next local
+    midnight) is set when today's attempts are used up but the quiz allows more later.
+    """
+
+    per_day: int | None
+    total: int | None
+    left_today: int | None
+    left_total: int | None
+    retry_at: datetime | None
+
+    @property
+    def left(self) -> int | None:
+        """Attempts the member may start now (None = unlimited)."""
+        values = [v for v in (self.left_today, self.left_total) if v is not None]
+        return min(values) if values else None
+
+
+def local_day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The local (Asia/Ho_Chi_Minh) calendar day containing ``now``, as UTC [start, end)."""
+    day = as_utc(now).astimezone(LOCAL_TZ).date()
+    start = datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_TZ)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def limits_of(settings: dict | None) -> tuple[int | None, int | None]:
+    """``(attempts per day, attempts in all)`` of a version's settings (None = no limit).
+
+    Versions stored before ``attempts_per_day`` existed get the default daily limit."""
+    settings = settings or {}
+    return settings.get("attempts_per_day", DEFAULT_ATTEMPTS_PER_DAY), settings.get("max_attempts")
+
+
+def allowance(quiz: Quiz, user_id: int, now: datetime | None = None) -> Allowance:
+    """The member's remaining attempts at ``quiz`` today and in all (one query).
+
+    Every started attempt counts, open ones included, on the day it was started."""
+    now = now or utcnow()
+    per_day, total = limits_of(quiz.current_version.settings if quiz.current_version else None)
+    day_start, day_end = local_day_bounds(now)
+    used, today = db.session.execute(
+        select(func.count(Attempt.id),
+               func.coalesce(func.sum(case((Attempt.started_at >= day_start, 1), else_=0)), 0))
+        .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz.id)
+    ).one()
+    left_total = None if total is None else max(0, total - used)
+    left_today = None if per_day is None else max(0, per_day - int(today))
+    retry_at = day_end if left_today == 0 and left_total != 0 else None
+    return Allowance(per_day, total, left_today, left_total, retry_at)
+
+
+def attempts_left(quiz: Quiz, user_id: int, now: datetime | None = None) -> int | None:
+    """How many more attempts the member may start now (None = unlimited)."""
+    return allowance(quiz, user_id, now).left
 
 
 def start_attempt(user_id: int, quiz: Quiz, now: datetime | None = None,
                   rng: random.Random | None = None) -> Attempt:
     """Resume the open attempt or draw a new one from the current version.
 
-    An open attempt past its deadline is graded first. Two racing starts end with one attempt:
+    An open attempt past its deadline is graded first. Raises ``QuizError("no_attempts_left")``
+    when ``max_attempts`` is used up and ``QuizError("no_attempts_today")`` when today's
+    ``attempts_per_day`` are. Two racing starts end with one attempt:
     the partial unique index rejects the second, which then returns the first.
     """
     now = now or utcnow()
@@ -93,9 +168,11 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime | None = None,
         if not deadline_passed(current, now):
             return current
         finish_expired(current, now)
-    left = attempts_left(quiz, user_id)
-    if left is not None and left <= 0:
+    allowed = allowance(quiz, user_id, now)
+    if allowed.left_total == 0:
         raise QuizError("no_attempts_left")
+    if allowed.left_today == 0:
+        raise QuizError("no_attempts_today")
     version = quiz.current_version
     settings = version.settings or {}
     questions = list(db.session.scalars(
@@ -106,7 +183,7 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime | None = None,
     attempt = Attempt(
         user_id=user_id, quiz_id=quiz.id, version_id=version.id, started_at=now,
         deadline_at=now + timedelta(minutes=limit) if limit else None,
-        layout=layout, answers={},
+        layout=layout,
     )
     db.session.add(attempt)
     try:
@@ -127,24 +204,76 @@ def question_data(attempt: Attempt) -> dict[int, dict]:
     return {qid: data for qid, data in rows}
 
 
-def _load(attempt_id: int, user_id: int, lock: bool = False) -> Attempt:
-    stmt = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
-    if lock:
-        stmt = stmt.with_for_update()
-    attempt = db.session.scalars(stmt).first()
+def saved_answers(attempt_id: int) -> dict[str, object]:
+    """``{str(question id): answer}`` of an attempt, read from its answer rows."""
+    rows = db.session.execute(
+        select(AttemptAnswer.question_id, AttemptAnswer.value)
+        .where(AttemptAnswer.attempt_id == attempt_id)
+    )
+    return {str(qid): value for qid, value in rows}
+
+
+def _load(attempt_id: int, user_id: int) -> Attempt:
+    attempt = db.session.scalars(
+        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
+    ).first()
     if attempt is None:
         raise LookupError(attempt_id)
     return attempt
 
 
-def save_answers(attempt_id: int, user_id: int, form, now: datetime | None = None) -> Attempt:
-    """Merge the answers present in ``form`` into the attempt (others are kept).
+def _insert():
+    """``insert()`` of the bound engine's dialect (both have ``on_conflict_do_update``)."""
+    name = db.session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(AttemptAnswer)
 
-    Raises ``QuizError("submitted")`` on a submitted attempt and ``QuizError("expired")``
-    (after grading what was saved) past the deadline and its grace.
+
+def _upsert(stmt):
+    return stmt.on_conflict_do_update(
+        index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.question_id],
+        set_={"value": stmt.excluded.value, "saved_at": stmt.excluded.saved_at},
+    )
+
+
+def _save_if_open(attempt_id: int, question_id: int, value, now: datetime) -> bool:
+    """Upsert one answer row, only while the attempt is open; returns whether it was written.
+
+    One statement: ``INSERT … SELECT <values> FROM attempts WHERE id = … AND submitted_at IS
+    NULL AND <before deadline + grace> [FOR SHARE] ON CONFLICT DO UPDATE``."""
+    source = (
+        select(Attempt.id, literal(question_id, Integer), literal(value, JSON),
+               literal(now, DateTime(timezone=True)))
+        .where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None),
+               or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now - GRACE))
+        .with_for_update(read=True)  # PostgreSQL: FOR SHARE; SQLite: the write lock does it
+    )
+    stmt = _upsert(_insert().from_select(
+        ["attempt_id", "question_id", "value", "saved_at"], source))
+    # RETURNING, not rowcount: drivers do not all count the rows of INSERT … SELECT.
+    return db.session.execute(stmt.returning(AttemptAnswer.question_id)).first() is not None
+
+
+def _closed_error(attempt: Attempt, now: datetime) -> QuizError:
+    """The error for a save refused because the attempt is closed (grading it if expired)."""
+    db.session.rollback()
+    db.session.refresh(attempt)
+    if attempt.submitted_at is not None:
+        return QuizError("submitted")
+    finish_expired(attempt, now)
+    return QuizError("expired")
+
+
+def save_answers(attempt_id: int, user_id: int, form, now: datetime | None = None) -> int:
+    """Save the answers present in ``form`` (others are kept); returns how many questions of
+    the attempt have a saved answer.
+
+    Each answer is upserted as its own row, conditionally on the attempt being open, in one
+    transaction (all or nothing). Raises ``QuizError("submitted")`` on a submitted attempt and
+    ``QuizError("expired")`` (after grading what was saved) past the deadline and its grace —
+    also when the attempt closes while the save is running.
     """
     now = now or utcnow()
-    attempt = _load(attempt_id, user_id, lock=True)
+    attempt = _load(attempt_id, user_id)
     if attempt.submitted_at is not None:
         db.session.rollback()
         raise QuizError("submitted")
@@ -152,30 +281,52 @@ def save_answers(attempt_id: int, user_id: int, form, now: datetime | None = Non
         finish_expired(attempt, now)
         raise QuizError("expired")
     new = grading.parse_answers(attempt.layout, question_data(attempt), form)
-    if new:
-        attempt.answers = {**(attempt.answers or {}), **new}
+    for qid, value in new.items():
+        if not _save_if_open(attempt.id, int(qid), value, now):
+            raise _closed_error(attempt, now)
+    count = db.session.scalar(
+        select(func.count()).select_from(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
+    )
     db.session.commit()
-    return attempt
+    return count
 
 
-def _finish(attempt: Attempt, now: datetime, answers: dict) -> bool:
-    """Grade and mark submitted, once: a conditional update makes racing submits harmless.
-    Returns whether this call did it."""
+def _finish(attempt: Attempt, now: datetime, final: dict | None = None) -> bool:
+    """Close, grade and record an attempt, once. Returns whether this call did it.
+
+    The conditional claim (``UPDATE … SET submitted_at WHERE submitted_at IS NULL``) comes
+    first: racing submits find it taken, racing saves are refused (see the module docstring);
+    then ``final`` answers are written, the rows are read and graded in the same transaction.
+    """
     datas = question_data(attempt)
-    settings = attempt.version.settings or {}
-    score, passed, results = grading.grade(attempt.layout, datas, answers,
-                                           settings.get("pass_mark", 70))
-    done = db.session.execute(
+    claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
-        .values(submitted_at=now, answers=answers, score=score, passed=passed, results=results)
+        .values(submitted_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if not claimed:
+        db.session.rollback()
+        db.session.refresh(attempt)
+        return False
+    if final:
+        db.session.execute(_upsert(_insert().values([
+            {"attempt_id": attempt.id, "question_id": int(qid), "value": value, "saved_at": now}
+            for qid, value in final.items()
+        ])))
+    settings = attempt.version.settings or {}
+    score, passed, results = grading.grade(attempt.layout, datas, saved_answers(attempt.id),
+                                           settings.get("pass_mark", 70))
+    db.session.execute(
+        update(Attempt).where(Attempt.id == attempt.id)
+        .values(score=score, passed=passed, results=results)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     db.session.refresh(attempt)
-    if done and passed:
+    if passed:
         _complete_module(attempt)
-    return bool(done)
+    return True
 
 
 def _complete_module(attempt: Attempt) -> None:
@@ -192,36 +343,46 @@ def _complete_module(attempt: Attempt) -> None:
 def finish_expired(attempt: Attempt, now: datetime | None = None) -> Attempt:
     """Grade an attempt past its deadline with the answers saved so far."""
     if attempt.submitted_at is None:
-        _finish(attempt, now or utcnow(), dict(attempt.answers or {}))
+        _finish(attempt, now or utcnow())
     return attempt
 
 
 def submit_attempt(attempt_id: int, user_id: int, form=None,
                    now: datetime | None = None) -> Attempt:
-    """Submit: merge the last answers (unless late), grade, record. Idempotent: a repeated
+    """Submit: save the last answers (unless late), grade, record. Idempotent: a repeated
     submit returns the already graded attempt unchanged."""
     now = now or utcnow()
-    attempt = _load(attempt_id, user_id, lock=True)
+    attempt = _load(attempt_id, user_id)
     if attempt.submitted_at is not None:
         db.session.rollback()
         return attempt
-    answers = dict(attempt.answers or {})
+    final = None
     if form is not None and not deadline_passed(attempt, now):
-        answers.update(grading.parse_answers(attempt.layout, question_data(attempt), form))
-    _finish(attempt, now, answers)
+        final = grading.parse_answers(attempt.layout, question_data(attempt), form)
+    _finish(attempt, now, final)
     return attempt
 
 
-def may_show_correct(attempt: Attempt, attempts: list[Attempt]) -> bool:
-    """Whether the review of a submitted attempt reveals the right answers (``show_correct``)."""
+def may_show_correct(attempt: Attempt, attempts: list[Attempt],
+                     left_total: int | None = None) -> bool:
+    """Whether the review of a submitted attempt reveals the right answers.
+
+    Per the version's ``show_correct``: ``after_pass_or_last`` (the default) once the member
+    has passed, or has used the last attempt the quiz allows in all (``left_total == 0`` and
+    none open); ``after_pass`` once passed; ``never``. A daily limit is not a last attempt:
+    showing the answers then would let tomorrow's attempt copy them. ``after_submit`` from
+    versions loaded before it was withdrawn counts as ``after_pass_or_last``.
+    """
     if attempt.submitted_at is None:
         return False
-    show = (attempt.version.settings or {}).get("show_correct", "after_submit")
-    if show == "after_submit":
+    show = (attempt.version.settings or {}).get("show_correct", "after_pass_or_last")
+    if show == "never":
+        return False
+    if any(a.passed for a in attempts if a.submitted_at is not None):
         return True
     if show == "after_pass":
-        return any(a.passed for a in attempts if a.submitted_at is not None)
-    return False
+        return False
+    return left_total == 0 and all(a.submitted_at is not None for a in attempts)
 
 
 def close_expired(now: datetime | None = None) -> int:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.courses.models import Module, ModuleImage
 from lms.extensions import db
+from lms.i18n import short_date
 from lms.nav import home_section, nav_item
 from lms.quizzes import bp, grading, services
-from lms.quizzes.models import Attempt, Quiz
+from lms.quizzes.models import Attempt, AttemptAnswer, Quiz
 from lms.timeutil import as_utc
 
 nav_item("quizzes.analytics_index", _l("Quiz results"), roles=("officer",), order=60)
@@ -21,6 +23,20 @@ ERRORS = {
     "submitted": _l("This attempt has already been submitted."),
     "expired": _l("Time is up: the quiz was graded with the answers saved before the deadline."),
 }
+# What the autosave answers when the attempt is closed (the answer was not saved).
+SAVE_ERRORS = {
+    "submitted": _l("This attempt has already been submitted, so this answer was not saved."),
+    "expired": _l("Time is up, so this answer was not saved: the quiz was graded with the "
+                  "answers saved before the deadline."),
+}
+
+
+def _start_error(code: str, allowed: services.Allowance) -> str:
+    """The message for a refused start (today's attempts or all attempts used)."""
+    if code == "no_attempts_today" and allowed.retry_at is not None:
+        return _("You have used today's %(n)s attempts at this quiz. You can try again "
+                 "tomorrow (%(date)s).", n=allowed.per_day, date=short_date(allowed.retry_at))
+    return str(ERRORS.get(code, ERRORS["no_attempts_left"]))
 
 
 def _wants_json() -> bool:
@@ -68,15 +84,15 @@ def start(slug: str):
         try:
             attempt = services.start_attempt(current_user.id, quiz)
         except services.QuizError as exc:
-            flash(ERRORS[exc.code], "error")
+            flash(_start_error(exc.code, services.allowance(quiz, current_user.id)), "error")
             return redirect(url_for("quizzes.start", slug=slug))
         return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
     settings = quiz.current_version.settings or {}
+    allowed = services.allowance(quiz, current_user.id)
     return render_template(
         "quizzes/start.html", module=module, quiz=quiz, settings=settings, attempts=attempts,
-        current=current, best=services.best_attempt(attempts),
-        left=services.attempts_left(quiz, current_user.id),
-        count=len(quiz.current_version.questions),
+        current=current, best=services.best_attempt(attempts), allowed=allowed,
+        left=allowed.left, count=len(quiz.current_version.questions),
     )
 
 
@@ -100,9 +116,10 @@ def _image_urls(module: Module, datas: dict[int, dict]) -> dict[str, str]:
 def _question_views(attempt: Attempt, datas: dict[int, dict]) -> list[dict]:
     """What the template needs per question, in display order; never the correct answers."""
     out = []
+    answers = services.saved_answers(attempt.id)
     for number, entry in enumerate(attempt.layout, 1):
         data = datas[entry["question_id"]]
-        answer = (attempt.answers or {}).get(str(entry["question_id"]))
+        answer = answers.get(str(entry["question_id"]))
         items = data.get("options") or data.get("steps") or data.get("pairs") or []
         current = entry["order"]
         if data["type"] == "ordering" and isinstance(answer, list) and sorted(answer) == sorted(
@@ -140,17 +157,24 @@ def attempt(attempt_id: int):
 @bp.route("/quiz/attempts/<int:attempt_id>/save", methods=["POST"])
 @login_required
 def save(attempt_id: int):
-    """Save the answers sent (JSON reply); other saved answers are kept."""
+    """Save the answers sent (JSON reply); other saved answers are kept. A closed attempt
+    answers ``409 {"saved": false, "error", "message", "result_url"}``."""
     attempt = _own_attempt(attempt_id)
     result_url = url_for("quizzes.result", attempt_id=attempt.id)
     try:
-        attempt = services.save_answers(attempt.id, current_user.id, request.form)
+        answered = services.save_answers(attempt.id, current_user.id, request.form)
     except services.QuizError as exc:
-        return jsonify(saved=False, error=exc.code, message=str(ERRORS[exc.code]),
+        if not _wants_json():
+            # "Save my answers" without JavaScript: say why, then show the result.
+            flash(SAVE_ERRORS[exc.code], "warning")
+            return redirect(result_url)
+        return jsonify(saved=False, error=exc.code, message=str(SAVE_ERRORS[exc.code]),
                        result_url=result_url), 409
     if not _wants_json():
-        return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))
-    return jsonify(saved=True, answered=len(attempt.answers or {}))
+        flash(_("Your answers are saved, not submitted yet. Come back and press “Submit my "
+                "answers” when you are ready."), "success")
+        return redirect(url_for("quizzes.attempt", attempt_id=attempt_id))
+    return jsonify(saved=True, answered=answered)
 
 
 @bp.route("/quiz/attempts/<int:attempt_id>/submit", methods=["POST"])
@@ -183,12 +207,46 @@ def result(attempt_id: int):
     questions = _question_views(attempt, datas)
     for q in questions:
         q["points"] = (attempt.results or {}).get(str(q["entry"]["question_id"]), 0)
+    allowed = services.allowance(attempt.quiz, current_user.id)
+    wrong = [q for q in questions if q["points"] < 1]
+    certificate = _module_certificate(module.id) if attempt.passed else None
+    only_wrong = request.args.get("only") == "wrong"
     return render_template(
-        "quizzes/result.html", attempt=attempt, module=module, questions=questions,
-        images=_image_urls(module, datas), show_correct=services.may_show_correct(attempt, attempts),
+        "quizzes/result.html", attempt=attempt, module=module,
+        questions=wrong if only_wrong else questions, total=len(questions),
+        wrong_count=len(wrong), only_wrong=only_wrong, certificate=certificate,
+        share_url=_share_url(certificate), lessons_left=_lessons_left(module.id),
+        images=_image_urls(module, datas),
+        show_correct=services.may_show_correct(attempt, attempts, allowed.left_total),
         best=services.best_attempt(attempts), settings=attempt.version.settings or {},
-        left=services.attempts_left(attempt.quiz, current_user.id),
+        allowed=allowed, left=allowed.left,
     )
+
+
+def _module_certificate(module_id: int):
+    """The member's valid certificate for the module, if the certificates package issued one."""
+    try:
+        from lms.certificates.services import existing_certificate
+    except ImportError:  # pragma: no cover
+        return None
+    cert = existing_certificate(current_user.id, module_id=module_id)
+    return cert if cert is not None and cert.status == "valid" else None
+
+
+def _lessons_left(module_id: int) -> int:
+    """How many lessons of the module the member has not read yet."""
+    from lms.courses.services import module_progress
+
+    progress = module_progress(current_user.id, [module_id]).get(module_id)
+    return max(0, progress.total - progress.read) if progress and not progress.completed else 0
+
+
+def _share_url(certificate) -> str | None:
+    if certificate is None:
+        return None
+    from lms.certificates.services import verification_url
+
+    return verification_url(certificate.code)
 
 
 @home_section(roles=("member", "leader", "officer"), order=20)
@@ -203,7 +261,12 @@ def open_attempts_section(user, role):
     rows = [(a, m) for a, m in rows if not services.deadline_passed(a)]
     if not rows:
         return None
-    return render_template("quizzes/_home.html", rows=rows)
+    answered = dict(db.session.execute(
+        select(AttemptAnswer.attempt_id, func.count())
+        .where(AttemptAnswer.attempt_id.in_([a.id for a, _m in rows]))
+        .group_by(AttemptAnswer.attempt_id)
+    ).all())
+    return render_template("quizzes/_home.html", rows=rows, answered=answered)
 
 
 from lms.quizzes import views_analytics  # noqa: E402,F401

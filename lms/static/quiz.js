@@ -19,7 +19,23 @@
     catch (e) { return { fields: {}, dirty: [] }; }
   }
   function store(data) { try { localStorage.setItem(KEY, JSON.stringify(data)); } catch (e) { /* full */ } }
-  function say(text) { if (stateEl) { stateEl.textContent = text; } }
+  var offline = false;
+  var retryTimer = null;
+  function say(text, state) {
+    if (!stateEl) { return; }
+    stateEl.textContent = text;
+    stateEl.setAttribute("data-state", state || "");
+  }
+  // After a failed save, try again by itself (the "online" event is not always sent).
+  function retryLater() {
+    if (retryTimer) { return; }
+    retryTimer = setTimeout(function () { retryTimer = null; pump(); }, 5000);
+  }
+  function wentOffline() { offline = true; say(form.dataset.msgOffline, "offline"); }
+  function savedOk() {
+    say(offline ? form.dataset.msgBack : form.dataset.msgSaved, "saved");
+    offline = false;
+  }
 
   function fieldsOf(fieldset) {
     var out = {};
@@ -72,13 +88,24 @@
       }
     }
     post(form.dataset.saveUrl, body).then(function (response) {
-      if (response.status === 409) { return response.json().then(function (d) { toResult(d.result_url); }); }
+      if (response.status === 409) {
+        // The attempt is closed (submitted elsewhere, or time is up): say so, then show the result.
+        return response.json().then(function (d) {
+          queue = [];
+          say(d.message || "");
+          setTimeout(function () { toResult(d.result_url); }, 1500);
+        });
+      }
       if (!response.ok) { throw new Error("save failed"); }
       forget(qid);
-      say(form.dataset.msgSaved);
+      if (!queue.length) { savedOk(); }
     }).catch(function () {
-      say(form.dataset.msgOffline);
-    }).then(function () { busy = false; pump(); });
+      if (queue.indexOf(fieldset) < 0) { queue.unshift(fieldset); }
+      wentOffline();
+      busy = false;
+      retryLater();
+      return "stop";
+    }).then(function (stop) { if (stop === "stop") { return; } busy = false; pump(); });
   }
 
   function save(fieldset) {
@@ -90,6 +117,11 @@
 
   function answered(fieldset) {
     if (fieldset.querySelector("ol[data-order]")) { return true; }
+    var groups = fieldset.querySelectorAll("fieldset.match");
+    if (groups.length) {
+      for (var g = 0; g < groups.length; g++) { if (!groups[g].querySelector("input:checked")) { return false; } }
+      return true;
+    }
     var selects = fieldset.querySelectorAll("select");
     if (selects.length) {
       for (var i = 0; i < selects.length; i++) { if (!selects[i].value) { return false; } }
@@ -104,7 +136,9 @@
     var n = 0;
     for (var i = 0; i < fieldsets.length; i++) { if (answered(fieldsets[i])) { n++; } }
     answeredEl.textContent = form.dataset.msgAnswered.replace("{n}", n);
+    if (typeof refreshOverview === "function") { refreshOverview(); }
   }
+  var refreshOverview = null;
 
   // Ordering: up/down buttons instead of drag and drop; the position selects follow.
   function renumber(list) {
@@ -196,6 +230,92 @@
   })();
   count();
 
+  // One question per screen: "Question 3/10", previous / next, then an overview of what is
+  // answered and the submit button. Without this file the whole form shows on one page.
+  (function paging() {
+    var saveButton = document.getElementById("quiz-save");
+    var saveHint = document.getElementById("quiz-save-hint");
+    if (saveButton) { saveButton.hidden = true; }  // answers are saved as they are given
+    if (saveHint) { saveHint.hidden = true; }
+    var end = document.getElementById("quiz-end");
+    var total = fieldsets.length;
+    if (!end || total < 2) { return; }
+    var PAGE_KEY = "quiz-page:" + attemptId;
+    var d = form.dataset;
+    var nav = document.createElement("div");
+    nav.className = "quiz-nav";
+    var prev = document.createElement("button");
+    prev.type = "button"; prev.className = "btn secondary"; prev.id = "quiz-prev";
+    prev.textContent = "← " + d.msgPrev;
+    var next = document.createElement("button");
+    next.type = "button"; next.className = "btn"; next.id = "quiz-next";
+    nav.appendChild(prev); nav.appendChild(next);
+    var overview = document.createElement("section");
+    overview.id = "quiz-overview"; overview.className = "quiz-overview"; overview.tabIndex = -1;
+    var heading = document.createElement("h2");
+    heading.textContent = d.msgOverview;
+    var summary = document.createElement("p");
+    summary.id = "quiz-overview-summary";
+    var items = document.createElement("ol");
+    items.className = "overview-list";
+    overview.appendChild(heading); overview.appendChild(summary); overview.appendChild(items);
+    end.parentNode.insertBefore(overview, end);
+    overview.appendChild(end);
+    overview.parentNode.insertBefore(nav, overview.nextSibling);  // under the question, and under the overview
+    var current = 0;
+    try { current = parseInt(sessionStorage.getItem(PAGE_KEY) || "0", 10) || 0; } catch (e) {}
+    current = Math.max(0, Math.min(total, current));
+    var buttons = [];
+    for (var i = 0; i < total; i++) {
+      (function (index) {
+        var li = document.createElement("li");
+        var b = document.createElement("button");
+        b.type = "button"; b.className = "overview-item";
+        b.addEventListener("click", function () { go(index); });
+        li.appendChild(b); items.appendChild(li); buttons.push(b);
+        fieldsets[index].tabIndex = -1;
+      })(i);
+    }
+    refreshOverview = function () {
+      var missing = 0;
+      for (var j = 0; j < total; j++) {
+        var done = answered(fieldsets[j]);
+        if (!done) { missing++; }
+        buttons[j].textContent = d.msgQuestion.replace("{n}", j + 1) + " — " + (done ? "✓ " + d.msgDone : d.msgTodo);
+        buttons[j].setAttribute("data-answered", done ? "1" : "0");
+      }
+      summary.textContent = missing ? d.msgMissing.replace("{n}", missing) : d.msgAll;
+    };
+    function show(index, focus) {
+      current = index;
+      try { sessionStorage.setItem(PAGE_KEY, String(index)); } catch (e) {}
+      for (var j = 0; j < total; j++) { fieldsets[j].hidden = j !== index; }
+      overview.hidden = index !== total;
+      prev.hidden = index === 0;
+      next.hidden = index === total;
+      next.textContent = index === total - 1 ? d.msgToOverview + " →" : d.msgNext + " →";
+      if (index === total) { refreshOverview(); }
+      if (focus) {
+        var target = index === total ? overview : fieldsets[index];
+        target.focus({ preventScroll: true });
+        form.scrollIntoView({ block: "start" });
+      }
+    }
+    // The phone's Back button goes to the previous question, not away from the quiz.
+    var go = function (index) {
+      show(index, true);
+      if (window.history && history.pushState) { history.pushState({ quizPage: index }, ""); }
+    };
+    prev.addEventListener("click", function () { if (current > 0) { go(current - 1); } });
+    next.addEventListener("click", function () { if (current < total) { go(current + 1); } });
+    window.addEventListener("popstate", function (event) {
+      if (event.state && typeof event.state.quizPage === "number") { show(event.state.quizPage, true); }
+    });
+    if (window.history && history.replaceState) { history.replaceState({ quizPage: current }, ""); }
+    form.classList.add("paged");
+    show(current, false);
+  })();
+
   // Submit through fetch; offline, keep it and retry when the connection comes back.
   function sendSubmit() {
     var body = new FormData(form);
@@ -209,7 +329,7 @@
   function trySubmit() {
     sendSubmit().catch(function () {
       try { localStorage.setItem(SUBMIT_KEY, "1"); } catch (e) { /* full */ }
-      say(form.dataset.msgOffline);
+      wentOffline();
       var buttons = form.querySelectorAll("button[data-once]");
       for (var i = 0; i < buttons.length; i++) { buttons[i].removeAttribute("aria-busy"); }
       form.dataset.sent = "";
@@ -221,8 +341,10 @@
     trySubmit();
   });
   window.addEventListener("online", function () {
-    if (localStorage.getItem(SUBMIT_KEY)) { trySubmit(); } else { pump(); }
+    if (localStorage.getItem(SUBMIT_KEY)) { trySubmit(); return; }
+    if (queue.length) { pump(); } else if (offline) { savedOk(); }
   });
+  window.addEventListener("offline", wentOffline);
   if (localStorage.getItem(SUBMIT_KEY) && navigator.onLine !== false) { trySubmit(); }
 
   // Time left, and an automatic submit at the deadline.

@@ -124,7 +124,7 @@ def record_checkin(user, session: TrainingSession, now: datetime | None = None,
     if existing is not None and existing.status in COUNTING_STATUSES:
         return existing, False
     att = set_status(actor or user, session, user.id, status_at(session, now), method=method,
-                     check_permission=actor is not None)
+                     check_permission=actor is not None, now=now)
     return att, True
 
 
@@ -197,5 +197,31 @@ def session_ics(session: TrainingSession, host: str, url: str = "") -> str:
         lines.append(f"URL:{url}")
     if session.cancelled_at is not None:
         lines.append("STATUS:CANCELLED")
+    elif session.start_time:
+        # Two reminders: the day before and an hour before (many Android calendars only
+        # remind when the file says so).
+        from flask_babel import gettext as _
+
+        for trigger, text in (("-P1D", _("Tomorrow: %(title)s", title=session.title)),
+                              ("-PT1H", _("In one hour: %(title)s", title=session.title))):
+            lines += ["BEGIN:VALARM", "ACTION:DISPLAY", f"TRIGGER:{trigger}",
+                      f"DESCRIPTION:{_ics_escape(text)}", "END:VALARM"]
     lines += ["END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def google_calendar_url(session: TrainingSession, details: str = "") -> str:
+    """A link that opens Google Calendar's "new event" form filled in with the session."""
+    from urllib.parse import urlencode
+
+    def stamp(value: datetime) -> str:
+        return value.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+    if session.start_time:
+        dates = f"{stamp(local_start(session))}/{stamp(local_end(session))}"
+    else:
+        dates = f"{session.date:%Y%m%d}/{session.date + timedelta(days=1):%Y%m%d}"
+    params = {"action": "TEMPLATE", "text": session.title, "dates": dates,
+              "location": session.place or session.meeting_link or "", "details": details,
+              "ctz": "Asia/Ho_Chi_Minh"}
+    return "https://calendar.google.com/calendar/render?" + urlencode(params)

@@ -24,34 +24,54 @@ def attendance_group() -> None:
 @click.option("--dry-run", is_flag=True, help="Check only; write nothing.")
 @with_appcontext
 def attendance_import(file: Path, code: str, dry_run: bool) -> None:
-    """Import training history (.xlsx or .csv). Prints every problem; exits 1 on errors."""
+    """Import training history (.xlsx, .xls, .csv or .txt). Prints the same preview as the
+    web page, in the interface language (LMS_LANGUAGE=vi|en); exits 1 on errors."""
+    from flask_babel import gettext as _
+
+    from lms.cli_helpers import cli_locale, echo_preview
+    from lms.training.import_preview import build_preview
+    from lms.training.import_template import stats_text
     from lms.training.importer import ImportFileError, apply_rows, check_rows, read_file
-    from lms.training.messages import file_error_text, problem_text
+    from lms.training.messages import file_error_text
 
     commune = commune_or_exit(code)
-    try:
-        raw = read_file(file, file.name)
-    except ImportFileError as exc:
-        click.echo(file_error_text(exc), err=True)
-        sys.exit(1)
-    checked = check_rows(commune, raw)
-    blocking = checked.blocking()
-    for problem in checked.problems:
-        prefix = "" if problem in blocking else "warning: "
-        click.echo(prefix + problem_text(problem), err=True)
-    if blocking:
-        click.echo(f"{len(blocking)} problem(s); nothing was imported.", err=True)
-        sys.exit(1)
-    if dry_run:
-        click.echo(f"{len(checked.rows)} row(s) checked, no problems (dry run: nothing written).")
-        return
-    try:
-        stats = apply_rows(commune, checked, actor=None)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-    click.echo(", ".join(f"{key}: {value}" for key, value in stats.items()))
+    with cli_locale():
+        try:
+            raw, meta = read_file(file, file.name)
+        except ImportFileError as exc:
+            click.echo(file_error_text(exc), err=True)
+            sys.exit(1)
+        preview = build_preview(commune, raw, meta)
+        echo_preview(preview, [f"{s['date']:%d/%m/%Y} {s['title']}: {s['status_text']}"
+                               for s in preview["sessions"]])
+        if preview["state"] == "errors":
+            click.echo(_("Nothing was imported: correct the file and run the command again."),
+                       err=True)
+            sys.exit(1)
+        if dry_run:
+            click.echo(_("Dry run: nothing was written."))
+            return
+        try:
+            stats = apply_rows(commune, check_rows(commune, raw), actor=None)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            raise
+        click.echo(stats_text(stats))
+
+
+@attendance_group.command("close-due")
+@with_appcontext
+def attendance_close_due() -> None:
+    """Close the attendance of every session past its end plus the commune's grace (cron,
+    e.g. every 15 minutes); certificates of attendance are issued then."""
+    from lms.training.closing import close_due
+
+    closed = close_due()
+    db.session.commit()
+    for session in closed:
+        click.echo(f"closed {session.id} {session.date.isoformat()} {session.title}")
+    click.echo(f"{len(closed)} session(s) closed.", err=True)
 
 
 @click.group("compliance")

@@ -14,7 +14,7 @@ from lms.extensions import db
 from lms.org.models import Commune, Membership, Team
 from lms.timeutil import local_today
 from lms.training.models import Attendance, ComplianceRule, TrainingSession
-from lms.training.services import set_status
+from lms.training.services import is_open_for_marks, set_status
 
 PAST = (
     (date(2026, 3, 14), "Tập huấn kỹ năng số cơ bản: sử dụng điện thoại thông minh an toàn",
@@ -75,5 +75,7 @@ def training_step(ctx: dict) -> None:
         if user_id % 7 == 3:
             continue
         session = sessions[team_index[team_id] % len(sessions)]
+        if not is_open_for_marks(session):
+            continue
         status = "late" if user_id % 11 == 5 else "present"
         set_status(officer, session, user_id, status, method="manual", check_permission=False)

@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from lms.spreadsheets import IMPORT_ACCEPT
 from lms.training.messages import MODE_LABELS
 
 
@@ -69,8 +70,9 @@ class RuleForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Spreadsheet (.xlsx or .csv)"),
-                     validators=[DataRequired(_l("Choose a file."))])
+    file = FileField(_l("Spreadsheet (.xlsx, .xls, .csv or .txt)"),
+                     validators=[DataRequired(_l("Choose a file."))],
+                     render_kw={"accept": IMPORT_ACCEPT})
 
 
 class ConfirmForm(FlaskForm):

@@ -24,22 +24,27 @@ from lms.extensions import db
 from lms.imports import ImportBatch
 from lms.normalize import InvalidValue, clean_text, fold, normalize_phone, parse_date
 from lms.org.models import Commune, Team
-from lms.spreadsheets import SpreadsheetError, cell_text, read_table
+from lms.spreadsheets import SpreadsheetError, TableSpec, find_table, records
 from lms.timeutil import local_today
 from lms.training.models import TrainingSession
-from lms.training.services import set_status
+from lms.training.services import audit_session, set_status
 
 FIELDS = {
-    "date": ["Ngày", "Ngày học", "Ngày tập huấn", "Date", "Session date"],
-    "session_title": ["Tên lớp", "Lớp", "Tên lớp tập huấn", "Session", "Session title", "Title"],
-    "mode": ["Hình thức", "Mode"],
-    "phone": ["Số điện thoại", "Điện thoại", "SĐT", "SDT", "Phone", "Phone number", "Mobile"],
-    "full_name": ["Họ và tên", "Họ tên", "Name", "Full name"],
-    "status": ["Trạng thái", "Điểm danh", "Status", "Attendance"],
+    "date": ["Ngày", "Ngày học", "Ngày tập huấn", "Ngày tổ chức", "Date", "Session date"],
+    "session_title": ["Tên lớp", "Lớp", "Tên lớp tập huấn", "Nội dung tập huấn", "Chuyên đề",
+                      "Session", "Session title", "Title"],
+    "mode": ["Hình thức", "Hình thức tổ chức", "Mode"],
+    "phone": ["Số điện thoại", "Điện thoại", "SĐT", "SDT", "Số ĐT", "Di động", "Phone",
+              "Phone number", "Mobile"],
+    "full_name": ["Họ và tên", "Họ tên", "Tên thành viên", "Name", "Full name"],
+    "status": ["Trạng thái", "Điểm danh", "Có mặt", "Tham dự", "Status", "Attendance"],
 }
-REQUIRED = ("date", "session_title", "phone", "status")
+REQUIRED = ("date", "session_title", "phone")
+# A sign-in sheet's signature column is read and dropped without a warning.
+SPEC = TableSpec(FIELDS, REQUIRED, ignored=("Ký tên", "Ký nhận", "Chữ ký", "Signature"),
+                 date_fields=("date",))
 STATUS_WORDS = {
-    "present": ["có mặt", "co mat", "present", "x", "có"],
+    "present": ["có mặt", "co mat", "present", "x", "có", "✓", "✔", "1", "v", "đã ký"],
     "late": ["đến muộn", "muộn", "đi muộn", "late"],
     "excused": ["vắng có phép", "có phép", "excused", "absent with leave"],
     "absent": ["vắng", "vắng không phép", "không phép", "absent"],
@@ -51,7 +56,7 @@ MODE_WORDS = {
 }
 _STATUS_OF = {fold(w): s for s, words in STATUS_WORDS.items() for w in words}
 _MODE_OF = {fold(w): m for m, words in MODE_WORDS.items() for w in words}
-WARNINGS = ("name_mismatch",)
+WARNINGS = ("name_mismatch", "no_mark")
 
 
 # Unreadable file or missing required columns (``code`` and ``columns``).
@@ -70,21 +75,25 @@ class Checked:
         return [p for p in self.problems if p["code"] not in WARNINGS]
 
 
-def read_file(source, filename: str | None = None) -> list[dict]:
-    """Raw rows ``{"row": n, field: text}`` of a spreadsheet; :class:`ImportFileError` else."""
-    columns, _headers, rows = read_table(source, filename, FIELDS, REQUIRED)
-    raw = []
-    for number, values in rows:
-        item = {"row": number}
-        for name, index in columns.items():
-            value = values[index] if index < len(values) else None
-            item[name] = value.isoformat() if isinstance(value, date) else cell_text(value)
-        raw.append(item)
-    return raw
+def read_file(source, filename: str | None = None) -> tuple[list[dict], dict]:
+    """``(raw rows, meta)`` of a spreadsheet: raw rows are ``{"row": n, field: text}``; meta
+    says where the table was, the skipped rows and unused columns (as for the roster), and
+    ``all_present`` when the sheet has no status column (a sign-in sheet lists who came).
+    Raises :class:`ImportFileError`."""
+    table = find_table(source, filename, SPEC)
+    raw = records(table, SPEC.date_fields)
+    all_present = "status" not in table.columns
+    if all_present:
+        for item in raw:
+            item["status"] = "có mặt"
+    meta = {"kind": table.kind, "sheet": table.sheet, "sheets": table.sheets,
+            "header_row": table.header_row, "notes": table.notes, "unused": table.unused,
+            "all_present": all_present}
+    return raw, meta
 
 
-def _problem(problems, row, column, code, value=""):
-    problems.append({"row": row, "column": column, "code": code, "value": value})
+def _problem(problems, row, column, code, value="", name=""):
+    problems.append({"row": row, "column": column, "code": code, "value": value, "name": name})
 
 
 def check_rows(commune: Commune, raw: list[dict], today: date | None = None) -> Checked:
@@ -107,6 +116,11 @@ def check_rows(commune: Commune, raw: list[dict], today: date | None = None) -> 
     for item in raw:
         row = item["row"]
         ok = True
+        first_problem = len(problems)
+        if not clean_text(item.get("status")):
+            # A blank under the status column of a sign-in sheet: nobody signed, nothing recorded.
+            _problem(problems, row, "status", "no_mark", name=clean_text(item.get("full_name")))
+            continue
         try:
             day = parse_date(item.get("date"))
             if day is None:
@@ -139,11 +153,14 @@ def check_rows(commune: Commune, raw: list[dict], today: date | None = None) -> 
             ok = False
         elif item.get("full_name") and fold(item["full_name"]) != user.name_folded:
             _problem(problems, row, "full_name", "name_mismatch", item["full_name"])
+        name = user.full_name if user is not None else clean_text(item.get("full_name"))
+        for problem in problems[first_problem:]:
+            problem["name"] = name
         if not ok:
             continue
         key = (day, fold(title), user.id)
         if key in seen and seen[key][1] != status:
-            _problem(problems, row, "status", "conflicting_rows", str(seen[key][0]))
+            _problem(problems, row, "status", "conflicting_rows", str(seen[key][0]), name)
             continue
         seen[key] = (row, status)
         result.rows.append({"row": row, "date": day, "title": title, "mode": mode,
@@ -179,6 +196,7 @@ def apply_rows(commune: Commune, checked: Checked, *, actor=None) -> dict:
                                       created_by_id=actor.id if actor else None)
             db.session.add(session)
             db.session.flush()
+            audit_session(actor, session, None)
             sessions[key] = session
             stats["sessions_created"] += 1
         current = db.session.scalars(select(Attendance.status).where(
@@ -193,10 +211,10 @@ def apply_rows(commune: Commune, checked: Checked, *, actor=None) -> dict:
 
 
 def save_preview(commune: Commune, raw: list[dict], checked: Checked, *, filename: str,
-                 actor_id: int | None) -> ImportBatch:
+                 actor_id: int | None, meta: dict | None = None) -> ImportBatch:
     """Keep the raw rows of a previewed file under a random token until confirmed."""
     return imports.save_preview("attendance", commune.id, raw, checked.problems,
-                                filename=filename, actor_id=actor_id)
+                                filename=filename, actor_id=actor_id, meta=meta)
 
 
 def confirm_import(imp: ImportBatch, *, actor=None) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
     Date,
@@ -67,6 +68,11 @@ class TrainingSession(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     imported: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Attendance closed ("chốt điểm danh"): certificates are issued then; later changes are the
+    # officer's, with a reason. Closed by an officer, or automatically once due (None: system).
+    attendance_closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attendance_closed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -115,4 +121,47 @@ class ComplianceRule(db.Model):
     path_slug: Mapped[str | None] = mapped_column(String(64))
     deadline: Mapped[date | None] = mapped_column(Date)
     grace_days: Mapped[int] = mapped_column(Integer, default=60)
+    # Attendance of the year's sessions closes by itself this many hours after their end.
+    close_after_hours: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
 
+
+class AttendanceBatch(db.Model):
+    """One "everyone present" action, kept so that it can be undone exactly.
+
+    ``items`` lists what the batch changed: ``{"user_id", "before": status or None,
+    "before_method": method or None, "after": status}``.
+    """
+
+    __tablename__ = "attendance_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    items: Mapped[list] = mapped_column(JSON, default=list)
+
+
+
+class CheckinTicket(db.Model):
+    """A scanned (or typed) check-in code, kept while its scanner logs in.
+
+    Made at the scan, when the code was valid; the browser's session carries its random token.
+    It belongs to the first account that uses it, serves one session only, lives
+    ``TICKET_MINUTES`` and is used once. The attendance status is judged at ``scanned_at``.
+    """
+
+    __tablename__ = "checkin_tickets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    scanned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    session: Mapped[TrainingSession] = relationship()

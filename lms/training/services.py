@@ -9,26 +9,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import and_, exists, select
 
 from lms import audit
 from lms.auth.models import User
-from lms.auth.permissions import active_on, led_team_ids, role_of
+from lms.auth.permissions import active_on
 from lms.extensions import db
 from lms.models_base import utcnow
 from lms.org.models import Commune, Membership, Team
 from lms.signals import attendance_recorded
 from lms.timeutil import LOCAL_TZ, as_utc, local_today
+from lms.training import events
+from lms.training.access import (  # noqa: F401 (re-exported: views and tests use svc.…)
+    MAX_ID,
+    _active_team_ids_stmt,
+    can_manage,
+    can_mark,
+    markable_ids,
+    phone_visible_ids,
+    session_condition,
+)
 from lms.training.models import (
     COUNTING_STATUSES,
     MODES,
     STATUSES,
     Attendance,
+    AttendanceBatch,
     TrainingSession,
     session_teams,
 )
 
 CHECKIN_BEFORE = timedelta(minutes=30)
+# Statuses that say what happened at the session: recorded once its check-in window opened.
+ON_THE_DAY = ("present", "late", "absent")
+# The only ways a person records their own attendance.
+SELF_METHODS = ("qr", "code")
 
 
 class TrainingError(ValueError):
@@ -65,68 +80,12 @@ def is_over(session: TrainingSession, now: datetime | None = None) -> bool:
     return (now or utcnow()) > local_end(session)
 
 
+def is_open_for_marks(session: TrainingSession, now: datetime | None = None) -> bool:
+    """Whether present, late and absent may be recorded: once the check-in window opened."""
+    return (now or utcnow()) >= checkin_window(session)[0]
+
+
 # --- scoping -------------------------------------------------------------------------------
-
-
-def _active_team_ids_stmt(user_id: int, day: date):
-    return select(Membership.team_id).where(Membership.user_id == user_id, active_on(day))
-
-
-def session_condition(actor):
-    """SQL condition: sessions the actor may see.
-
-    Admin: all; officer: their commune's sessions and sessions inviting their commune's teams;
-    others: sessions inviting one of their current teams or organised by a commune where they
-    are in a team.
-    """
-    role = role_of(actor)
-    if role == "admin":
-        return true()
-    if role == "officer" and actor.commune_id:
-        return or_(
-            TrainingSession.commune_id == actor.commune_id,
-            exists().where(
-                session_teams.c.session_id == TrainingSession.id,
-                session_teams.c.team_id == Team.id,
-                Team.commune_id == actor.commune_id,
-            ),
-        )
-    if role in ("leader", "member"):
-        teams = _active_team_ids_stmt(actor.id, local_today())
-        return or_(
-            exists().where(
-                session_teams.c.session_id == TrainingSession.id,
-                session_teams.c.team_id.in_(teams),
-            ),
-            TrainingSession.commune_id.in_(
-                select(Team.commune_id).where(Team.id.in_(teams))
-            ),
-        )
-    return false()
-
-
-def can_manage(actor, session: TrainingSession) -> bool:
-    """Officers of the organising commune and admins edit and cancel a session."""
-    role = role_of(actor)
-    return role == "admin" or (role == "officer" and actor.commune_id == session.commune_id)
-
-
-def can_mark(actor, session: TrainingSession, user_id: int) -> bool:
-    """Who may mark a person's attendance: admins, officers of the organising commune or of the
-    person's commune, and the person's active team leader or deputy."""
-    role = role_of(actor)
-    if role == "admin" or can_manage(actor, session):
-        return True
-    day = session.date
-    if role == "officer" and actor.commune_id:
-        return bool(db.session.scalar(select(exists().where(
-            Membership.user_id == user_id, Membership.team_id == Team.id,
-            Team.commune_id == actor.commune_id, active_on(day)))))
-    led = led_team_ids(actor) | led_team_ids(actor, day)
-    if not led:
-        return False
-    return bool(db.session.scalar(select(exists().where(
-        Membership.user_id == user_id, Membership.team_id.in_(led), active_on(day)))))
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -180,10 +139,53 @@ def resolve_teams(commune: Commune, team_ids: list[int] | None, extra_codes: str
     return list({t.id: t for t in teams}.values())
 
 
+AUDITED_SESSION_FIELDS = (
+    "title", "date", "start_time", "end_time", "mode", "place", "meeting_link", "trainer",
+    "capacity", "issues_certificates", "late_grace_minutes", "imported",
+)
+
+
+def session_state(session: TrainingSession) -> dict:
+    """What the audit log keeps of a session: its fields, invited teams and modules (ids)."""
+    state = {name: getattr(session, name) for name in AUDITED_SESSION_FIELDS}
+    for name in ("start_time", "end_time"):
+        state[name] = state[name].strftime("%H:%M") if state[name] else None
+    state["team_ids"] = sorted(t.id for t in session.teams)
+    state["module_ids"] = sorted(m.id for m in session.modules)
+    return audit_plain(state)
+
+
+def audit_plain(state: dict) -> dict:
+    """``state`` with dates as ISO strings (as the audit log stores them)."""
+    return {key: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for key, value in state.items()}
+
+
+def state_changes(before: dict | None, after: dict) -> tuple[dict | None, dict]:
+    """``(before, after)`` reduced to the keys that changed; a creation keeps what is set."""
+    if before is None:
+        return None, {k: v for k, v in after.items() if v not in (None, "", [], False)}
+    keys = [k for k in after if before.get(k) != after[k]]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def audit_session(actor, session: TrainingSession, before: dict | None) -> None:
+    """Audit a created (``before`` None) or edited session; an edit changing nothing is not
+    recorded. ``before`` is :func:`session_state` taken before the change."""
+    old, new = state_changes(before, session_state(session))
+    if before is not None and not new:
+        return
+    audit.record("session.create" if before is None else "session.update", "training_session",
+                 session.id, actor_id=actor.id if actor is not None else None,
+                 commune_id=session.commune_id, before=old, after=new)
+
+
 def save_session(actor, commune: Commune, data: SessionData, teams: list[Team],
                  session: TrainingSession | None = None, modules=None) -> TrainingSession:
-    """Create (or update) a session with its invited teams and modules covered."""
+    """Create (or update) a session with its invited teams and modules covered (audited as
+    ``session.create`` or ``session.update``, before → after)."""
     _check(data)
+    before = session_state(session) if session is not None else None
     if session is None:
         session = TrainingSession(commune_id=commune.id, created_by_id=actor.id if actor else None)
         db.session.add(session)
@@ -194,18 +196,20 @@ def save_session(actor, commune: Commune, data: SessionData, teams: list[Team],
     if modules is not None:
         session.modules = list(modules)
     db.session.flush()
+    audit_session(actor, session, before)
     return session
 
 
 def cancel_session(actor, session: TrainingSession, reason: str) -> None:
-    """Cancel a session (with a reason); its attendances no longer count."""
+    """Cancel a session (with a reason); its attendances no longer count (audited)."""
     if session.cancelled_at is not None:
         return
     if not (reason or "").strip():
         raise TrainingError("reason_required")
     session.cancelled_at = utcnow()
     session.cancel_reason = reason.strip()
-    audit.record("session.cancel", "training_session", session.id, actor_id=actor.id,
+    audit.record("session.cancel", "training_session", session.id,
+                 actor_id=actor.id if actor is not None else None,
                  commune_id=session.commune_id, before=None, after={"reason": reason.strip()})
     db.session.flush()
 
@@ -291,17 +295,42 @@ def roster_counts(rows: list[RosterRow]) -> dict:
 
 
 def set_status(actor, session: TrainingSession, user_id: int, status: str,
-               method: str = "manual", check_permission: bool = True) -> Attendance:
+               method: str = "manual", check_permission: bool = True,
+               now: datetime | None = None, reason: str | None = None) -> Attendance:
     """Record one person's status (audited; a repeated identical mark changes nothing).
 
+    Refused with a :class:`TrainingError`: ``bad_status``; ``cancelled``; ``own_attendance``
+    (nobody marks themself except by check-in, methods ``qr`` and ``code``); ``not_allowed``
+    (see :func:`can_mark`); ``not_open`` (present, late and absent only once the check-in
+    window opened, 30 minutes before the start; excused may be recorded ahead).
+
+    Once the attendance is closed: check-in is refused (``attendance_closed``), only officers
+    of the organising commune and admins change a status (``closed_officer_only``), with a
+    ``reason`` (``change_reason_required``; an import gives its own). The change is audited
+    with the reason and ``closed_attendance_changed`` is sent (certificates follow it).
     Sends ``attendance_recorded`` when the status becomes present or late.
     """
     if status not in STATUSES:
         raise TrainingError("bad_status")
     if session.cancelled_at is not None:
         raise TrainingError("cancelled")
+    if actor is not None and actor.id == user_id and method not in SELF_METHODS:
+        raise TrainingError("own_attendance")
     if check_permission and actor is not None and not can_mark(actor, session, user_id):
         raise TrainingError("not_allowed")
+    if status in ON_THE_DAY and not is_open_for_marks(session, now):
+        raise TrainingError("not_open", opens=checkin_window(session)[0])
+    closed = session.attendance_closed_at is not None
+    reason = " ".join((reason or "").split()) or None
+    if closed:
+        if method in SELF_METHODS:
+            raise TrainingError("attendance_closed")
+        if actor is not None and not can_manage(actor, session):
+            raise TrainingError("closed_officer_only")
+        if method == "import":
+            reason = reason or "import"
+        if not reason:
+            raise TrainingError("change_reason_required")
     att = db.session.scalars(select(Attendance).where(
         Attendance.session_id == session.id, Attendance.user_id == user_id)).first()
     before = {"status": att.status, "method": att.method} if att else None
@@ -315,25 +344,59 @@ def set_status(actor, session: TrainingSession, user_id: int, status: str,
     att.marked_by_id = actor.id if actor is not None else None
     att.marked_at = utcnow()
     db.session.flush()
+    after = {"status": status, "method": method, "user_id": user_id, "session_id": session.id}
+    if closed:
+        after["reason"] = reason
     audit.record("attendance.mark", "attendance", att.id,
                  actor_id=actor.id if actor is not None else None,
-                 commune_id=session.commune_id, before=before,
-                 after={"status": status, "method": method, "user_id": user_id,
-                        "session_id": session.id})
+                 commune_id=session.commune_id, before=before, after=after)
+    if closed:
+        events.closed_attendance_changed.send(
+            None, attendance_id=att.id, before=before["status"] if before else None,
+            after=status, reason=reason, actor_id=actor.id if actor is not None else None)
     if status in COUNTING_STATUSES:
         attendance_recorded.send(None, attendance_id=att.id,
                                  actor_id=actor.id if actor is not None else None)
     return att
 
 
-def mark_all_present(actor, session: TrainingSession, team_ids: set[int] | None = None) -> int:
-    """Mark every unmarked person of the roster the actor may mark as present."""
-    count = 0
-    for row in roster(session, now=local_start(session), team_ids=team_ids):
-        if row.status is None and can_mark(actor, session, row.user_id):
-            set_status(actor, session, row.user_id, "present", check_permission=False)
-            count += 1
-    return count
+def mark_all_present(actor, session: TrainingSession, team_ids: set[int] | None = None,
+                     now: datetime | None = None) -> int:
+    """Mark every unmarked person of the roster the actor may mark as present (refused with
+    ``not_open`` before the check-in window opens, ``attendance_closed`` once closed).
+
+    What it changed is kept as an :class:`AttendanceBatch` (see
+    :func:`lms.training.closing.undo_batch`); returns how many people were marked.
+    """
+    batch = mark_all_present_batch(actor, session, team_ids, now)
+    return len(batch.items) if batch is not None else 0
+
+
+def mark_all_present_batch(actor, session: TrainingSession, team_ids: set[int] | None = None,
+                           now: datetime | None = None) -> AttendanceBatch | None:
+    """:func:`mark_all_present`, returning the batch (None when nobody was marked)."""
+    if session.cancelled_at is not None:
+        raise TrainingError("cancelled")
+    if session.attendance_closed_at is not None:
+        raise TrainingError("attendance_closed")
+    if not is_open_for_marks(session, now):
+        raise TrainingError("not_open", opens=checkin_window(session)[0])
+    rows = [row for row in roster(session, now=local_start(session), team_ids=team_ids)
+            if row.status is None]
+    allowed = markable_ids(actor, session, [row.user_id for row in rows])
+    items = []
+    for row in rows:
+        if row.user_id in allowed:
+            set_status(actor, session, row.user_id, "present", check_permission=False, now=now)
+            items.append({"user_id": row.user_id, "before": None, "before_method": None,
+                          "after": "present"})
+    if not items:
+        return None
+    batch = AttendanceBatch(session_id=session.id, actor_id=actor.id if actor else None,
+                            items=items)
+    db.session.add(batch)
+    db.session.flush()
+    return batch
 
 
 def has_active_membership(user_id: int, day: date) -> bool:

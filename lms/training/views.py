@@ -12,40 +12,45 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask import (
-    session as web_session,
-)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from lms.auth.permissions import has_role, led_team_ids, load_or_404, role_of
+from lms.auth.permissions import has_role, load_or_404, role_of
 from lms.courses.models import Module
 from lms.extensions import db
 from lms.i18n import localized
-from lms.models_base import utcnow
 from lms.nav import home_section, nav_item
-from lms.normalize import InvalidValue, display_phone, fold, parse_date
+from lms.normalize import InvalidValue, parse_date
 from lms.org.models import Commune, Team
 from lms.timeutil import local_today
 from lms.training import bp, checkin
+from lms.training import mine as mine_module
 from lms.training import services as svc
-from lms.training.forms import CancelForm, ConfirmForm, SessionForm
-from lms.training.messages import METHOD_LABELS, MODE_LABELS, STATUS_LABELS, error_text
-from lms.training.models import STATUSES, TrainingSession
+from lms.training.closing import can_delete, close_if_due
+from lms.training.forms import CancelForm, SessionForm
+from lms.training.messages import (
+    METHOD_LABELS,
+    MODE_LABELS,
+    SHORT_STATUS_LABELS,
+    STATUS_LABELS,
+    error_text,
+)
+from lms.training.models import TrainingSession
 
 nav_item("training.sessions", _l("Training sessions"), roles=("member", "leader", "officer"),
          order=40)
 
 
 def _get_session_or_404(session_id: int) -> TrainingSession:
+    if not 0 < session_id <= svc.MAX_ID:
+        abort(404)
     return load_or_404(select(TrainingSession).where(
         TrainingSession.id == session_id, svc.session_condition(current_user)))
 
@@ -63,7 +68,7 @@ def _can_take_attendance(obj: TrainingSession) -> bool:
 
 def _labels() -> dict:
     return {"status_labels": STATUS_LABELS, "mode_labels": MODE_LABELS,
-            "method_labels": METHOD_LABELS}
+            "method_labels": METHOD_LABELS, "short_labels": SHORT_STATUS_LABELS}
 
 
 @bp.route("/training/sessions")
@@ -71,12 +76,21 @@ def _labels() -> dict:
 def sessions():
     """Upcoming and past sessions the user may see."""
     today = local_today()
+    show_cancelled = request.args.get("cancelled") == "1"
     base = select(TrainingSession).where(svc.session_condition(current_user))
+    hidden = db.session.scalar(select(func.count()).select_from(
+        base.where(TrainingSession.cancelled_at.is_not(None)).subquery()))
+    if not show_cancelled:
+        base = base.where(TrainingSession.cancelled_at.is_(None))
     upcoming = db.session.scalars(base.where(TrainingSession.date >= today).order_by(
         TrainingSession.date, TrainingSession.start_time).limit(50)).all()
     past = db.session.scalars(base.where(TrainingSession.date < today).order_by(
         TrainingSession.date.desc()).limit(50)).all()
+    my = mine_module.my_statuses(current_user.id, [*upcoming, *past], today)
+    upcoming, checked_in = mine_module.split_checked_in(upcoming, my)
     return render_template("training/sessions.html", upcoming=upcoming, past=past,
+                           checked_in=checked_in, my=my,
+                           show_cancelled=show_cancelled, cancelled_count=hidden,
                            can_create=has_role(current_user, "officer")
                            and current_user.commune_id is not None, **_labels())
 
@@ -162,16 +176,27 @@ def edit_session(session_id: int):
 def session_detail(session_id: int):
     """A session: when, where, who is invited; links to attendance and the QR screen."""
     obj = _get_session_or_404(session_id)
+    if close_if_due(obj):
+        db.session.commit()
     mine = None
     if current_user.is_authenticated:
         from lms.training.models import Attendance
 
         mine = db.session.scalars(select(Attendance).where(
             Attendance.session_id == obj.id, Attendance.user_id == current_user.id)).first()
-    return render_template("training/session_detail.html", obj=obj, mine=mine,
+    my = mine_module.my_statuses(current_user.id, [obj]).get(obj.id)
+    return render_template("training/session_detail.html", obj=obj, mine=mine, my=my,
+                           google_url=checkin.google_calendar_url(obj, _details_text(obj)),
                            can_manage=svc.can_manage(current_user, obj),
                            can_mark=_can_take_attendance(obj),
+                           can_delete=svc.can_manage(current_user, obj) and can_delete(obj),
+                           closed=obj.attendance_closed_at is not None,
                            over=svc.is_over(obj), **_labels())
+
+
+def _details_text(obj: TrainingSession) -> str:
+    """The description of a session in a calendar: its page on this platform."""
+    return current_app.config["BASE_URL"] + url_for("training.session_detail", session_id=obj.id)
 
 
 @bp.route("/training/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
@@ -205,173 +230,6 @@ def session_ics(session_id: int):
         "Content-Disposition": f'attachment; filename="tap-huan-{obj.id}.ics"'})
 
 
-# --- attendance ------------------------------------------------------------------------------
-
-
-def _roster_scope(obj: TrainingSession):
-    """Team ids a leader sees on the roster (None: all, for officers of the commune)."""
-    if svc.can_manage(current_user, obj) or role_of(current_user) in ("admin", "officer"):
-        return None
-    return led_team_ids(current_user) | led_team_ids(current_user, obj.date)
-
-
-@bp.route("/training/sessions/<int:session_id>/attendance")
-@login_required
-def attendance(session_id: int):
-    """The roster with one button per status per person (works without JavaScript)."""
-    obj = _get_session_or_404(session_id)
-    if not _can_take_attendance(obj):
-        abort(404)
-    scope = _roster_scope(obj)
-    rows = svc.roster(obj, team_ids=scope)
-    counts = svc.roster_counts(rows)
-    # A long commune-wide roster is filtered by team and by name or phone on the phone.
-    teams = [t for t in obj.teams if scope is None or t.id in scope]
-    team_id = request.args.get("team", type=int)
-    if team_id and any(t.id == team_id for t in teams):
-        rows = svc.roster(obj, team_ids={team_id})
-    query = fold(request.args.get("q", ""))
-    if query:
-        digits = "".join(ch for ch in query if ch.isdigit())
-        rows = [r for r in rows if query in fold(r.name)
-                or (len(digits) >= 3 and digits in display_phone(r.phone).replace(" ", ""))]
-    return render_template("training/attendance.html", obj=obj, rows=rows, counts=counts,
-                           statuses=STATUSES, over=svc.is_over(obj), teams=teams,
-                           team_id=team_id, query=request.args.get("q", ""), **_labels())
-
-
-@bp.route("/training/sessions/<int:session_id>/attendance/<int:user_id>", methods=["POST"])
-@login_required
-def mark(session_id: int, user_id: int):
-    """Set one person's status (a leader's "present" is a check-in on the member's behalf)."""
-    obj = _get_session_or_404(session_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    status = request.form.get("status", "")
-    leader_only = not has_role(current_user, "officer")
-    method = "on_behalf" if leader_only and status in ("present", "late") else "manual"
-    try:
-        svc.set_status(current_user, obj, user_id, status, method=method)
-    except svc.TrainingError as exc:
-        db.session.rollback()
-        if exc.code == "not_allowed":
-            abort(404)
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(ok=False, message=error_text(exc)), 400
-        flash(error_text(exc), "error")
-    else:
-        db.session.commit()
-        if request.accept_mimetypes.best == "application/json":
-            return jsonify(ok=True, status=status, label=str(STATUS_LABELS[status]))
-    return redirect(url_for("training.attendance", session_id=obj.id) + f"#p{user_id}")
-
-
-@bp.route("/training/sessions/<int:session_id>/attendance/all-present", methods=["POST"])
-@login_required
-def all_present(session_id: int):
-    """Mark everyone not yet marked (whom the actor may mark) as present."""
-    obj = _get_session_or_404(session_id)
-    if not _can_take_attendance(obj) or not ConfirmForm().validate_on_submit():
-        abort(404)
-    try:
-        count = svc.mark_all_present(current_user, obj, team_ids=_roster_scope(obj))
-    except svc.TrainingError as exc:
-        db.session.rollback()
-        flash(error_text(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("%(n)s people marked present.", n=count), "success")
-    return redirect(url_for("training.attendance", session_id=obj.id))
-
-
-# --- QR check-in -----------------------------------------------------------------------------
-
-
-def _qr_payload(obj: TrainingSession) -> dict:
-    from lms.qr import qr_svg
-
-    url = checkin.checkin_url(obj)
-    return {"url": url, "svg": str(qr_svg(url, 320, _("Check-in code"))),
-            "seconds": checkin.seconds_left()}
-
-
-@bp.route("/training/sessions/<int:session_id>/qr")
-@login_required
-def qr_screen(session_id: int):
-    """The rotating check-in code an officer or leader shows on a screen."""
-    obj = _get_session_or_404(session_id)
-    if not _can_take_attendance(obj):
-        abort(404)
-    problem = None
-    try:
-        checkin.check_open(obj)
-    except svc.TrainingError as exc:
-        problem = error_text(exc)
-    payload = _qr_payload(obj) if problem is None else None
-    return render_template("training/qr.html", obj=obj, payload=payload, problem=problem,
-                           refresh=checkin.seconds_left())
-
-
-@bp.route("/training/sessions/<int:session_id>/qr.json")
-@login_required
-def qr_json(session_id: int):
-    """The current code for the screen's script (fetch every few seconds)."""
-    obj = _get_session_or_404(session_id)
-    if not _can_take_attendance(obj):
-        abort(404)
-    try:
-        checkin.check_open(obj)
-    except svc.TrainingError as exc:
-        return jsonify(ok=False, message=error_text(exc))
-    return jsonify(ok=True, **_qr_payload(obj))
-
-
-GRANT_SECONDS = 180
-
-
-@bp.route("/checkin/<token>", methods=["GET", "POST"], endpoint="checkin")
-@login_required
-def checkin_page(token: str):
-    """Scanned code: GET shows the session and a confirm button, POST records.
-
-    A valid code seen on GET is remembered for 3 minutes in the signed session cookie, so
-    the code rotating while the member taps "Check in" does not refuse them.
-    """
-    now = utcnow()
-    obj, error = None, None
-    try:
-        obj = checkin.validate(token, now)
-        web_session["checkin_grant"] = {"s": obj.id, "until": now.timestamp() + GRANT_SECONDS}
-    except svc.TrainingError as exc:
-        grant = web_session.get("checkin_grant") or {}
-        try:
-            sid = checkin.parse_token(token)[0]
-        except svc.TrainingError:
-            sid = None
-        if (request.method == "POST" and exc.code == "expired" and grant.get("s") == sid
-                and grant.get("until", 0) >= now.timestamp()):
-            obj = db.session.get(TrainingSession, sid)
-        else:
-            error = error_text(exc)
-    if obj is not None and request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        try:
-            att, created = checkin.record_checkin(current_user, obj, now)
-        except svc.TrainingError as exc:
-            db.session.rollback()
-            error = error_text(exc)
-        else:
-            db.session.commit()
-            web_session.pop("checkin_grant", None)
-            return render_template("training/checkin_done.html", obj=obj, att=att,
-                                   created=created, **_labels())
-    status = 400 if error else 200
-    return render_template("training/checkin.html", obj=obj if not error else None, token=token,
-                           error=error, **_labels()), status
-
-
 # --- home page -------------------------------------------------------------------------------
 
 
@@ -383,14 +241,23 @@ def home_upcoming(user, role):
     year = local_today().year
     statuses = person_status(user.id, year)
     upcoming = svc.upcoming_for(user)
-    if not statuses and not upcoming:
+    my = mine_module.my_statuses(user.id, upcoming)
+    upcoming, checked_in = mine_module.split_checked_in(upcoming, my)
+    if not statuses and not upcoming and not checked_in:
         return None
     status = None
     if statuses:
         order = {"missing": 0, "new": 1, "compliant": 2}
         status = sorted(statuses, key=lambda s: order[s["status"]])[0]
+    google = {x.id: checkin.google_calendar_url(x, _details_text(x)) for x in upcoming}
     return render_template("training/_home_member.html", year=year, status=status,
-                           upcoming=upcoming, **_labels())
+                           upcoming=upcoming, checked_in=checked_in, my=my, google=google,
+                           **_labels())
 
 
-from lms.training import views_compliance  # noqa: E402,F401
+from lms.training import (  # noqa: E402,F401
+    record,
+    views_attendance,
+    views_checkin,
+    views_compliance,
+)

@@ -55,6 +55,40 @@ def test_temporary_password_forces_a_change(client, auth, make):
     assert client.get("/").status_code == 200
 
 
+def test_first_log_in_asks_only_for_the_new_password(client, auth, make):
+    user = make.user(phone_number="+84912345678", must_change_password=True)
+    make.commit()
+    auth.login("0912345678")
+    page = client.get("/password").get_data(as_text=True)
+    assert 'name="current"' not in page and 'name="new"' in page
+    # The temporary password cannot be kept as the new one.
+    page = client.post("/password", data={"new": PASSWORD, "confirm": PASSWORD}
+                       ).get_data(as_text=True)
+    assert "Mật khẩu mới phải khác mật khẩu cũ." in page
+    response = client.post("/password", data={"new": "a-new-secret-9",
+                                              "confirm": "a-new-secret-9"})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.must_change_password is False
+    # Later changes ask for the current password again.
+    assert 'name="current"' in client.get("/password").get_data(as_text=True)
+
+
+def test_a_rejected_change_keeps_what_was_right(client, auth, make):
+    make.user(phone_number="+84912345678")
+    make.commit()
+    auth.login("0912345678")
+    # Too short: the current password stays filled in, the two new ones are to be retyped.
+    page = client.post("/password", data={"current": PASSWORD, "new": "short",
+                                          "confirm": "short"}).get_data(as_text=True)
+    assert f'value="{PASSWORD}"' in page and 'value="short"' not in page
+    assert "ít nhất 8 ký tự" in page
+    # Wrong current password: the new ones stay.
+    page = client.post("/password", data={"current": "nope", "new": "a-new-secret-9",
+                                          "confirm": "a-new-secret-9"}).get_data(as_text=True)
+    assert 'value="a-new-secret-9"' in page and 'value="nope"' not in page
+
+
 def test_change_password_rejects_wrong_current_and_weak_new(client, auth, make):
     make.user(phone_number="+84912345678")
     make.commit()

@@ -46,6 +46,7 @@ def test_login_is_rate_limited_per_phone(client, make):
     assert "Bạn đã thử quá nhiều lần" in blocked.get_data(as_text=True)
 
 
+@pytest.mark.app_config(LOGIN_ADDRESS_LIMIT="5 per minute")
 def test_login_is_rate_limited_per_address(client, make):
     make.commit()
     for i in range(5):

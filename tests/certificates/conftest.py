@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
+from sqlalchemy import select
 
 from lms.courses.models import Lesson, LessonProgress, Module
 from lms.extensions import db
+from lms.org.models import Team
 from lms.training.models import TrainingSession
 
 
@@ -46,6 +48,8 @@ def make_session(commune, issues: bool = True, title: str = "Lớp tập huấn 
     session = TrainingSession(commune_id=commune.id, title=title, date=day,
                               start_time=time(8, 0), end_time=time(11, 0),
                               issues_certificates=issues)
+    # Every team of the commune is invited (only invited people can be marked).
+    session.teams = list(db.session.scalars(select(Team).where(Team.commune_id == commune.id)))
     db.session.add(session)
     db.session.flush()
     return session

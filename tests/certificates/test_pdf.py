@@ -36,7 +36,7 @@ def test_text_has_the_exact_nfc_name_and_official_headings(app, cert):
                      "ỦY BAN NHÂN DÂN", "PHƯỜNG DUY TIÊN", "GIẤY CHỨNG NHẬN",
                      f"Số: {cert.serial}", "Nhận diện lừa đảo trực tuyến",
                      "Duy Tiên, ngày", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn Hùng",
-                     "Năm sinh: 1996", "Tổ CNSCĐ tổ dân phố Hòa Lạc", "1,5 giờ"):
+                     "Năm sinh: 1996", "Tổ CNSCĐ tổ dân phố Hòa Lạc", "1 giờ 30 phút"):
         assert expected in text, expected
     assert cert.code in text.replace("-", "")
 
@@ -112,3 +112,29 @@ def test_batch_has_one_page_per_certificate(app, world):
     reader = PdfReader(io.BytesIO(data))
     assert len(reader.pages) == 3
     assert "Lò Thị Ánh" in reader.pages[2].extract_text()
+
+
+def test_every_font_embedded_duration_in_words_and_document_date(app, cert, tmp_path):
+    from datetime import date, time
+
+    from lms.certificates.services import session_hours
+    from lms.training.models import TrainingSession
+
+    assert session_hours(TrainingSession(date=date(2026, 4, 10), start_time=time(8, 0),
+                                         end_time=time(8, 24))) * 60 == 24
+    cert.hours = 24 / 60
+    cert.issued_on = date(2026, 2, 3)
+    data = render_pdf([cert], app.config["BASE_URL"])
+    text = unicodedata.normalize("NFC", _text(data))
+    assert "Thời lượng: 24 phút" in text and "ngày 03 tháng 02 năm 2026" in text
+    assert "localhost/verify" in text
+    english = unicodedata.normalize("NFC", _text(render_pdf([cert], "http://x", lang="en")))
+    assert "Duration: 24 minutes" in english
+    if not shutil.which("pdffonts"):
+        print("pdffonts check skipped: pdffonts (poppler-utils) is not installed")
+        pytest.skip("pdffonts is not installed")
+    out = tmp_path / "c.pdf"
+    out.write_bytes(data)
+    lines = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert lines and all(line.split()[-5] == "yes" for line in lines), lines

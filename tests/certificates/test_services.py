@@ -95,24 +95,46 @@ def test_serial_retries_after_a_collision(world, monkeypatch):
     assert second.number == first.number + 1
 
 
-def test_attendance_present_or_late_issues_once(world):
+def test_attendance_certificates_wait_for_closing_then_issue_once(world):
+    from lms.training import closing
+
     session = make_session(world["dt"])
     db.session.commit()
     officer = world["officer"]
     training.set_status(officer, session, world["member"].id, "late")
     training.set_status(officer, session, world["member2"].id, "absent")
     db.session.commit()
+    # Not at the tap: the session may still be running.
+    assert _certs(session_id=session.id) == []
+    assert closing.close_attendance(officer, session)
+    db.session.commit()
     certs = _certs(session_id=session.id)
     assert [c.user_id for c in certs] == [world["member"].id]
     cert = certs[0]
     assert cert.kind == "session" and cert.title_vi == "Lớp tập huấn kỹ năng số 2026"
     assert cert.activity_date == date(2026, 4, 10) and cert.hours == 3.0
-    # Marked again (late → present, or absent → present): still one per person per session.
-    training.set_status(officer, session, world["member"].id, "present")
-    training.set_status(officer, session, world["member2"].id, "present")
+    # Closing again issues nothing more.
+    assert not closing.close_attendance(officer, session)
+    from lms.certificates.closing import issue_for_closed_session
+
+    issue_for_closed_session(session.id)
     db.session.commit()
-    certs = _certs(session_id=session.id)
-    assert sorted(c.user_id for c in certs) == sorted([world["member"].id, world["member2"].id])
+    assert len(_certs(session_id=session.id)) == 1
+    # After closing: officers only, with a reason; absent → present issues.
+    with pytest.raises(training.TrainingError) as err:
+        training.set_status(officer, session, world["member2"].id, "present")
+    assert err.value.code == "change_reason_required"
+    training.set_status(officer, session, world["member2"].id, "present",
+                        reason="Có mặt, điểm danh nhầm")
+    db.session.commit()
+    assert sorted(c.user_id for c in _certs(session_id=session.id)) == sorted(
+        [world["member"].id, world["member2"].id])
+    # A closed status changed to excused revokes, with the reason.
+    training.set_status(officer, session, world["member"].id, "excused",
+                        reason="Về sớm, không đủ thời lượng")
+    db.session.commit()
+    db.session.refresh(cert)
+    assert cert.status == "revoked" and cert.revoke_reason == "Về sớm, không đủ thời lượng"
 
 
 def test_session_without_certificates_issues_nothing(world):

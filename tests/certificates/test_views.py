@@ -69,8 +69,13 @@ def test_revoke_and_reissue_show_on_the_verification_page(client, auth, world, i
     cert = issued["mine"]
     response = client.post(f"/certificates/office/{cert.id}/revoke", data={"reason": ""})
     assert response.status_code == 400 and issued["mine"].status == "valid"
+    # Revoking asks first (a confirmation page; with JavaScript a dialog) and changes nothing.
     response = client.post(f"/certificates/office/{cert.id}/revoke",
                            data={"reason": "Cấp nhầm"})
+    assert response.status_code == 200 and 'id="revoke-yes"' in response.get_data(as_text=True)
+    assert issued["mine"].status == "valid"
+    response = client.post(f"/certificates/office/{cert.id}/revoke",
+                           data={"reason": "Cấp nhầm", "confirmed": "1"})
     assert response.status_code == 302
     html = client.get(f"/verify/{cert.code}").get_data(as_text=True)
     assert 'data-status="revoked"' in html
@@ -146,13 +151,29 @@ def test_member_sees_and_downloads_own_certificates(client, auth, world, issued)
 
 def test_office_batch_print_pdf_and_zip(client, auth, world, issued):
     auth.login_as(world["officer"])
+    # Without a filter: how many pages, and a question first.
     response = client.get("/certificates/office/print", query_string={"format": "pdf"})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert 'id="print-all-yes"' in response.get_data(as_text=True)
+    response = client.get("/certificates/office/print",
+                          query_string={"format": "pdf", "confirm": "1"})
     assert response.status_code == 200
     assert len(PdfReader(io.BytesIO(response.data)).pages) == 2
+    assert 'filename="giay-chung-nhan-DT-tat-ca.pdf"' in response.headers["Content-Disposition"]
     response = client.get("/certificates/office/print",
                           query_string={"format": "zip", "team": world["team"].id})
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
     assert names == [f"{issued['mine'].serial}.pdf"]
+    assert "giay-chung-nhan-DT-to-to-cnscd-to-dan-pho-hoa-lac.zip" in response.headers[
+        "Content-Disposition"]
+
+
+def test_verify_explains_a_serial_number_without_looking_it_up(client, issued):
+    cert = issued["mine"]
+    for typed in (cert.serial, f"Số: {cert.serial}"):
+        html = client.get("/verify", query_string={"code": typed}).get_data(as_text=True)
+        assert 'id="verify-serial"' in html and cert.holder_name not in html
+    assert 'id="verify-serial"' in client.get("/verify/DT-2099-00001").get_data(as_text=True)
 
 
 def test_office_manual_issue(client, auth, world, issued):

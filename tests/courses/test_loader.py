@@ -183,7 +183,7 @@ def test_changed_quiz_makes_a_new_version_and_old_attempts_keep_theirs(app, make
     first_version = quiz.current_version_id
     learner = make.user()
     db.session.add(Attempt(user_id=learner.id, quiz_id=quiz.id, version_id=first_version,
-                           layout=[], answers={}))
+                           layout=[]))
     db.session.commit()
     _rewrite(content_dir / "01-thu-nghiem/quiz.yaml", "Mã OTP là bí mật.", "Mã OTP là bí mật tuyệt đối.")
     sync_content(content_dir)

@@ -22,8 +22,11 @@ def test_member_passes_downloads_and_verifies(page, server_url, make):
     page.click("#quiz-start")
     questions = page.locator("fieldset.question")
     questions.nth(0).get_by_label("Chỉ mình tôi").check()
+    page.click("#quiz-next")
     questions.nth(1).get_by_label("Sai").check()
+    page.click("#quiz-next")
     questions.nth(2).get_by_label("Không trả lời, gọi tổng đài chính thức của ngân hàng").check()
+    page.click("#quiz-next")
     page.click("#quiz-submit")
     page.wait_for_selector("#quiz-passed")
 
@@ -40,6 +43,9 @@ def test_member_passes_downloads_and_verifies(page, server_url, make):
     assert response.body()[:5] == b"%PDF-"
     assert page.locator(f"#cert-share-{cert.id}").input_value().endswith(f"/verify/{cert.code}")
 
+    # The card is compact: the English PDF and the verification link are under "More".
+    assert not page.locator(f"#cert-verify-{cert.id}").is_visible()
+    page.locator(f"#cert-{cert.id} details.more summary").click()
     page.click(f"#cert-verify-{cert.id}")
     page.wait_for_selector("#verify-status")
     assert page.locator("#verify-status").get_attribute("data-status") == "valid"

@@ -46,3 +46,68 @@ def test_member_reads_a_lesson_and_it_stays_readable_offline(page, context, serv
     page.goto(f"{server_url}/learn/khong-quiz/mot")
     assert page.get_by_role("heading", name="Bạn đang không có kết nối mạng").is_visible()
     context.set_offline(False)
+
+
+def _progress(user_id: int) -> set[str]:
+    from lms.courses.models import Lesson
+
+    db.session.remove()
+    rows = db.session.execute(
+        select(Lesson.slug).join(LessonProgress, LessonProgress.lesson_id == Lesson.id)
+        .where(LessonProgress.user_id == user_id))
+    return {slug for (slug,) in rows}
+
+
+def test_shared_phone_offline_reading_is_credited_to_the_reader_only(page, context, server_url,
+                                                                     make):
+    """Lan reads a lesson offline and logs out; Minh logs in on the same phone: the queue Lan
+    left is never sent for Minh, and log-out sends Lan's queue for Lan, then forgets it."""
+    sync_content(FIXTURES)
+    team = make.team()
+    lan = make.member_of(team, full_name="Hà Thị Lan")
+    minh = make.member_of(team, full_name="Đỗ Văn Minh")
+    make.commit()
+    lan_id, lan_phone, minh_id, minh_phone = lan.id, lan.phone, minh.id, minh.phone
+    login(page, server_url, lan_phone, PASSWORD)
+    page.goto(f"{server_url}/learn/thu-nghiem/bat-dau")
+    lan_marker = page.evaluate("document.documentElement.dataset.user")
+    assert lan_marker and lan_phone.lstrip("+") not in lan_marker
+    context.set_offline(True)
+    # Submit the form itself: a click scrolls, and reaching the end marks it read too.
+    page.evaluate("document.querySelector('form[data-mark-read]').requestSubmit()")
+    page.wait_for_timeout(500)
+    context.set_offline(False)
+    queue = page.evaluate(f"localStorage.getItem('lms-read-queue:{lan_marker}')")
+    assert queue == '["thu-nghiem/bat-dau"]'
+    assert _progress(lan_id) == set()
+    # Log-out from a page without courses.js: app.js sends Lan's queue, then clears it.
+    page.goto(f"{server_url}/learn")
+    with page.expect_navigation():
+        page.click("form[data-logout] button")
+    assert _progress(lan_id) == {"bat-dau"}
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('lms-read-queue'))") == []
+
+    # Minh on the same phone; a queue Lan left (say her log-out never happened) and an old
+    # queue without an owner are on it.
+    login(page, server_url, minh_phone, PASSWORD)
+    page.goto(f"{server_url}/learn/thu-nghiem/bat-dau")
+    minh_marker = page.evaluate("document.documentElement.dataset.user")
+    assert minh_marker and minh_marker != lan_marker
+    page.evaluate(f"""() => {{
+        localStorage.setItem('lms-read-queue:{lan_marker}', '["thu-nghiem/tiep-theo"]');
+        localStorage.setItem('lms-read-queue', '["/learn/thu-nghiem/tiep-theo/read"]');
+    }}""")
+    page.reload()
+    page.wait_for_timeout(800)
+    assert _progress(minh_id) == set() and _progress(lan_id) == {"bat-dau"}
+    assert page.evaluate("localStorage.getItem('lms-read-queue')") is None
+    # Minh's own reading, queued offline, is sent for Minh when the phone is online again.
+    context.set_offline(True)
+    # Submit the form itself: a click scrolls, and reaching the end marks it read too.
+    page.evaluate("document.querySelector('form[data-mark-read]').requestSubmit()")
+    page.wait_for_timeout(500)
+    context.set_offline(False)
+    page.goto(f"{server_url}/learn/thu-nghiem")
+    page.wait_for_timeout(800)
+    assert _progress(minh_id) == {"bat-dau"}
+    assert page.evaluate(f"localStorage.getItem('lms-read-queue:{minh_marker}')") is None

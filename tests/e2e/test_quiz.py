@@ -37,11 +37,15 @@ def take_quiz_with_a_connection_drop(page, context, server_url):
     html = page.content()
     assert "correct" not in html.lower()
 
+    # One question per screen: answer, then "next"; the overview holds the submit button.
     questions.nth(0).get_by_label("Chỉ mình tôi").check()
     expect(page.locator("#quiz-save-state")).to_contain_text("Đã lưu")
     context.set_offline(True)
+    page.click("#quiz-next")
     questions.nth(1).get_by_label("Sai").check()
+    page.click("#quiz-next")
     questions.nth(2).get_by_label("Không trả lời, gọi tổng đài chính thức của ngân hàng").check()
+    page.click("#quiz-next")
     page.click("#quiz-submit")
     page.wait_for_timeout(800)
     assert "/result" not in page.url

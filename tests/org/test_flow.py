@@ -15,6 +15,7 @@ from lms.imports import ImportBatch
 from lms.org import requests as proposals
 from lms.org import services as svc
 from lms.org.models import Membership, MembershipRequest
+from tests.factories import PASSWORD
 
 
 def test_join_needs_approval_then_creates_account(org):
@@ -120,7 +121,8 @@ def test_leader_and_member_views(org, auth, client):
     auth.login_as(org.member)
     assert client.get(f"/org/teams/{org.hoa_lac.id}").status_code == 403
     assert client.get(f"/org/people/{org.leader.id}").status_code == 404
-    response = client.post("/org/me", data={"phone": "0911 222 333", "occupation": "Kế toán"})
+    response = client.post("/org/me", data={"phone": "0911 222 333", "occupation": "Kế toán",
+                                            "password": PASSWORD})
     assert response.status_code == 302
     db.session.refresh(org.member)
     assert org.member.phone == "+84911222333" and org.member.occupation == "Kế toán"

@@ -87,14 +87,14 @@ def test_csv_semicolon_and_blank_rows_and_short_rows():
 
 def test_errors():
     with pytest.raises(SpreadsheetError) as err:
-        read_rows(b"x", "f.pdf")
-    assert err.value.code == "format"
+        read_rows(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "f.xlsx")
+    assert (err.value.code, err.value.detected) == ("format", "pdf")
     with pytest.raises(SpreadsheetError) as err:
-        read_rows(b"not a zip", "f.xlsx")
+        read_rows(b"PK\x03\x04 not really a zip", "f.xlsx")
     assert err.value.code == "unreadable"
     with pytest.raises(SpreadsheetError) as err:
-        read_rows("Họ tên\n".encode("utf-16"), "f.csv")
-    assert err.value.code == "encoding"
+        read_rows(b"\x00\x01\x02\x03binary", "f.csv")
+    assert err.value.code == "format"
     with pytest.raises(SpreadsheetError) as err:
         read_rows(b"\n\n", "f.csv")
     assert err.value.code == "empty"

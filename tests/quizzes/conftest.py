@@ -33,7 +33,7 @@ QUIZ = {
     "shuffle_options": True,
     "time_limit_minutes": 20,
     "max_attempts": None,
-    "show_correct": "after_submit",
+    "show_correct": "after_pass_or_last",
     "questions": [
         {"id": "q-single", "type": "single", "prompt": t("Chọn một"),
          "options": [option("a", "Sai một"), option("b", "Đúng", True), option("c", "Sai hai")],

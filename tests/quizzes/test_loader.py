@@ -23,11 +23,25 @@ def check(tmp_path, data):
 def test_valid_quiz_is_normalised(tmp_path, quiz_data):
     result, errors = check(tmp_path, quiz_data)
     assert errors == []
-    assert result["settings"]["draw"] == 6 and result["settings"]["show_correct"] == "after_submit"
+    assert result["settings"]["draw"] == 6
+    assert result["settings"]["show_correct"] == "after_pass_or_last"
     types = {q["id"]: q for q in result["questions"]}
     assert types["q-scen"]["multiple"] is False and types["q-multi"]["scoring"] == "partial"
     assert types["q-tf"]["feedback"]["false"]["vi"] == "Đúng rồi"
     assert len(result["hash"]) == 64
+
+
+def test_attempt_limits_default_to_three_a_day_and_can_be_set(tmp_path, quiz_data):
+    quiz_data.pop("show_correct")
+    result, errors = check(tmp_path, quiz_data)
+    assert errors == [] and result["settings"]["attempts_per_day"] == 3
+    assert result["settings"]["show_correct"] == "after_pass_or_last"
+    quiz_data.update(attempts_per_day=None, show_correct="after_pass")
+    result, errors = check(tmp_path, quiz_data)
+    assert errors == [] and result["settings"]["attempts_per_day"] is None
+    quiz_data.update(attempts_per_day=5)
+    result, _errors = check(tmp_path, quiz_data)
+    assert result["settings"]["attempts_per_day"] == 5
 
 
 def test_error_reports_file_line_and_fix(tmp_path):
@@ -71,6 +85,9 @@ questions:
     (lambda d: d["questions"][0]["prompt"].pop("vi"), "no vi text"),
     (lambda d: d.update(show_correct="sometimes"), "`show_correct` 'sometimes'"),
     (lambda d: d.update(max_attempts=0), "`max_attempts` must be"),
+    (lambda d: d.update(attempts_per_day=0), "`attempts_per_day` must be"),
+    (lambda d: d.update(attempts_per_day="3"), "`attempts_per_day` must be"),
+    (lambda d: d.update(show_correct="after_submit"), "would reveal every right answer"),
     (lambda d: d["questions"][0].update(id="Câu 1"), "is not valid"),
     (lambda d: d.update(shuffle="yes"), "unknown setting `shuffle`"),
 ])

@@ -48,3 +48,22 @@ class Helpers:
 @pytest.fixture
 def h(app):
     return Helpers
+
+
+CLOCK_MODULES = ("lms.training.views_checkin", "lms.training.checkin", "lms.training.services",
+                 "lms.training.closing", "lms.training.reminders",
+                 "lms.training.tickets")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``clock(instant)`` makes every check-in module see ``instant`` as now."""
+    import importlib
+
+    def set_now(instant):
+        for name in CLOCK_MODULES:
+            module = importlib.import_module(name)
+            if hasattr(module, "utcnow"):
+                monkeypatch.setattr(module, "utcnow", lambda instant=instant: instant)
+
+    return set_now

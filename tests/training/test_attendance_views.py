@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from lms.audit import AuditEvent
 from lms.extensions import db
+from lms.timeutil import local_today
 from lms.training.models import Attendance, ComplianceRule, TrainingSession
 
 
@@ -18,7 +19,9 @@ def w(make, h):
     leader = make.member_of(t1, "Tổ Trưởng Một", role="leader")
     m1 = make.member_of(t1, "Thành Viên Một")
     m2 = make.member_of(t2, "Thành Viên Hai")
-    s = h.session(c, date(2026, 3, 10), [t1, t2])
+    # Today, all day: the attendance is open (it closes 2 hours after the end).
+    s = h.session(c, local_today(), [t1, t2],
+                  start_time=time(0, 0), end_time=time(23, 59))
     db.session.commit()
     return dict(c=c, t1=t1, t2=t2, officer=officer, leader=leader, m1=m1, m2=m2, s=s)
 
@@ -57,13 +60,17 @@ def test_mark_one_tap_audited(w, client, auth):
     assert events[0].actor_id == w["officer"].id
     bad = client.post(f"/training/sessions/{w['s'].id}/attendance/{w['m1'].id}",
                       data={"status": "maybe"})
-    assert bad.status_code == 302
+    assert bad.status_code == 400  # a forged status: nothing changes
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == 2
 
 
-def test_past_session_unmarked_shows_absent(w, client, auth):
+def test_past_session_unmarked_shows_absent_and_closes_by_itself(w, h, client, auth):
+    past = h.session(w["c"], date(2026, 3, 10), [w["t1"], w["t2"]])
+    db.session.commit()
     auth.login_as(w["officer"])
-    html = client.get(f"/training/sessions/{w['s'].id}/attendance").get_data(as_text=True)
-    assert 'data-status="absent"' in html
+    html = client.get(f"/training/sessions/{past.id}/attendance").get_data(as_text=True)
+    assert 'data-status="absent"' in html and 'id="attendance-closed"' in html
+    assert db.session.get(TrainingSession, past.id).attendance_closed_at is not None
 
 
 def test_leader_marks_own_team_only(w, client, auth):
@@ -109,9 +116,9 @@ def test_dashboard_sort_and_reminders(w, h, client, auth):
     h.attend(w["s"], w["m1"])
     db.session.commit()
     auth.login_as(w["officer"])
-    html = client.get("/compliance?year=2026&as_of=24/11/2026&sort=share").get_data(as_text=True)
+    html = client.get("/compliance?year=2026&sort=share").get_data(as_text=True)
     assert html.index(f'id="team-{w["t2"].id}"') < html.index(f'id="team-{w["t1"].id}"')
-    html = client.get("/compliance?year=2026&as_of=24/11/2026&sort=-share").get_data(as_text=True)
+    html = client.get("/compliance?year=2026&sort=-share").get_data(as_text=True)
     assert html.index(f'id="team-{w["t1"].id}"') < html.index(f'id="team-{w["t2"].id}"')
     rem = client.get(f"/compliance/reminders?team={w['t2'].id}&year=2026").get_data(as_text=True)
     assert "Thành Viên Hai" in rem and "zalo-text" in rem

@@ -125,45 +125,13 @@ def test_on_behalf_by_leader_audited_and_signalled(w, h, make):
     assert event.before is None and event.after["status"] == "present"
 
 
-def test_checkin_url_and_web_flow(w, h, make, client, auth, monkeypatch, app):
-    now = h.vn(2026, 11, 24, 8, 5)
-    officer = make.officer(w["c"])
-    db.session.commit()
-    monkeypatch.setattr("lms.training.views.utcnow", lambda: now)
-    monkeypatch.setattr("lms.training.checkin.utcnow", lambda: now)
-    monkeypatch.setattr("lms.training.services.utcnow", lambda: now)
-    auth.login_as(officer)
-    page = client.get(f"/training/sessions/{w['s'].id}/qr")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    assert 'data-checkin-url="http://localhost/checkin/' in html and "<svg" in html
-    url = html.split('data-checkin-url="')[1].split('"')[0]
-    path = url.replace("http://localhost", "")
-    auth.logout()
-    # Not logged in: log-in first, then back to the check-in page with the code intact.
-    resp = client.get(path)
-    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
-    assert "checkin" in resp.headers["Location"]
-    resp = client.post("/login?next=" + path, data={"phone": w["member"].phone,
-                                                   "password": make.PASSWORD})
-    assert resp.headers["Location"].endswith(path)
-    confirm = client.get(path)
-    assert confirm.status_code == 200 and 'id="checkin-confirm"' in confirm.get_data(as_text=True)
-    # Nothing recorded by GET.
-    assert count() == 0
-    done = client.post(path)
-    assert done.status_code == 200 and 'data-status="present"' in done.get_data(as_text=True)
-    assert count() == 1
-
-
-def test_expired_code_web_message(w, h, make, client, auth, monkeypatch):
+def test_expired_code_web_message(w, h, make, client, auth, clock):
     now = h.vn(2026, 11, 24, 8, 5)
     token = checkin.make_token(w["s"].id, now - timedelta(minutes=5))
     db.session.commit()
-    monkeypatch.setattr("lms.training.views.utcnow", lambda: now)
-    monkeypatch.setattr("lms.training.checkin.utcnow", lambda: now)
+    clock(now)
     auth.login_as(w["member"])
-    resp = client.post(f"/checkin/{token}")
+    resp = client.get(f"/checkin/{token}")
     assert resp.status_code == 400
     assert 'id="checkin-error"' in resp.get_data(as_text=True)
     assert count() == 0
@@ -186,3 +154,14 @@ def test_ics_escaping():
     assert _ics_escape("a;b,c\\d\ne") == "a\\;b\\,c\\\\d\\ne"
     folded = _fold("SUMMARY:" + "Tập huấn " * 20)
     assert all(len(part.encode()) <= 75 for part in folded.split("\r\n"))
+
+
+def test_ics_has_two_alarms_and_google_link(w):
+    from lms.training.checkin import google_calendar_url, session_ics
+
+    body = session_ics(w["s"], "localhost")
+    assert body.count("BEGIN:VALARM") == 2
+    assert "TRIGGER:-P1D" in body and "TRIGGER:-PT1H" in body
+    url = google_calendar_url(w["s"])
+    assert url.startswith("https://calendar.google.com/calendar/render?action=TEMPLATE")
+    assert "dates=20261124T010000Z%2F20261124T040000Z" in url

@@ -74,25 +74,87 @@ def test_csv_is_formula_safe(make, h):
     make.member_of(t, "+Nguyễn")
     data = render(commune_report(c, 2026, D), "csv").decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))
-    assert rows[2][0].startswith("'=")
-    assert "'+Nguyễn" in rows[2][6] or rows[2][6].startswith("+") is False
+    assert rows[0][0] == "No." or rows[0][0]
+    assert rows[1][2].startswith("'=") and rows[1][1].startswith("'+")
 
 
-def test_xlsx_and_pdf(make, h):
+def test_csv_and_xlsx_one_row_per_person_with_the_training_that_counted(make, h):
     from openpyxl import load_workbook
-    from pypdf import PdfReader
 
     c = build(make, h, 2, 2, "DT")
     report = commune_report(c, 2026, D)
-    book = load_workbook(io.BytesIO(render(report, "xlsx")))
-    sheet = book.active
-    assert sheet.cell(2, 2).value == 4 and sheet.cell(2, 3).value == 2
-    pdf = render(report, "pdf", issued_on=date(2026, 11, 24))
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    data = render(report, "csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    assert len(rows) == 1 + 4 and [r[0] for r in rows[1:]] == ["1", "2", "3", "4"]
+    counted = [r for r in rows[1:] if r[6]]
+    assert len(counted) == 2 and all(r[7] == "01/03/2026" for r in counted)
+    book = load_workbook(io.BytesIO(render(report, "xlsx", issued_on=date(2026, 2, 3))))
+    people, teams = book.worksheets
+    assert "2026" in people.cell(2, 1).value and people.cell(4, 1).value.endswith(
+        "03 February 2026") or "ngày 03 tháng 02 năm 2026" in people.cell(4, 1).value
+    header = [people.cell(6, col).value for col in range(1, 9)]
+    assert header[0] in ("No.", "STT") and people.freeze_panes == "A7"
+    assert people.auto_filter.ref.startswith("A6:H")
+    assert people.column_dimensions["B"].width >= 20
+    assert isinstance(people.cell(7, 1).value, int)
+    # Teams: real numbers, the share a number with a percent format, a totals row.
+    share = teams.cell(7, 7)
+    assert isinstance(share.value, float) and share.value == 0.5 and share.number_format == "0%"
+    assert teams.cell(7, 3).value == 2
+    total = [teams.cell(9, col).value for col in range(3, 8)]
+    assert total == [4, 2, 0, 2, 0.5]
+
+
+def _pdf_text(pdf: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def test_xlsx_and_pdf(make, h):
+    c = build(make, h, 2, 2, "DT")
+    report = commune_report(c, 2026, D)
+    pdf = render(report, "pdf", issued_on=date(2026, 12, 3))
+    text = " ".join(_pdf_text(pdf))
     for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
-                     "ỦY BAN NHÂN DÂN", "PHƯỜNG DUY TIÊN", "Duy Tiên, ngày 24 tháng 11 năm 2026",
-                     "PHÓ CHỦ TỊCH", "Nguyễn Văn Hùng", "Người 0-1"):
-        assert expected in text
+                     "ỦY BAN NHÂN DÂN", "PHƯỜNG DUY TIÊN", "Duy Tiên, ngày 03 tháng 12 năm 2026",
+                     "/BC-UBND", "Nơi nhận:", "PHÓ CHỦ TỊCH", "Nguyễn Văn Hùng", "Người 0-1",
+                     "Lớp tập huấn kỹ năng số"):
+        assert expected in text, expected
+
+
+def test_pdf_long_report_numbers_pages_and_keeps_the_signer_with_the_table(make, h):
+    c = build(make, h, 6, 14, "DT")
+    pages = _pdf_text(render(commune_report(c, 2026, D), "pdf", issued_on=date(2026, 2, 3)))
+    assert len(pages) >= 2
+    assert "ngày 03 tháng 02 năm 2026" in pages[0]
+    assert pages[1].lstrip().startswith("2")
+    last = pages[-1]
+    assert "Nguyễn Văn Hùng" in last and "Người" in last  # table rows with the signer
+
+
+def test_pdf_fonts_all_embedded(make, h, tmp_path):
+    import shutil
+    import subprocess
+
+    if not shutil.which("pdffonts"):
+        print("pdffonts check skipped: pdffonts (poppler-utils) is not installed")
+        pytest.skip("pdffonts is not installed")
+    c = build(make, h, 2, 2, "DT")
+    out = tmp_path / "r.pdf"
+    out.write_bytes(render(commune_report(c, 2026, D), "pdf"))
+    lines = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True,
+                           check=True).stdout.splitlines()[2:]
+    assert lines and all(line.split()[-5] == "yes" for line in lines), lines
+    assert not any("Helvetica" in line for line in lines)
+
+
+def test_file_names_say_what_they_are(make, h):
+    from lms.training.reports import filename
+
+    c = build(make, h, 1, 2, "DT")
+    assert filename(commune_report(c, 2026), "xlsx") == "bao-cao-tap-huan-DT-2026.xlsx"
+    assert filename(commune_report(c, 2026, D), "pdf") == "bao-cao-tap-huan-DT-2026-den-24-11.pdf"
 
 
 def test_cli_report(make, h, runner, tmp_path):
