@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 .PHONY: run test install translations migrate demo lint i18n-extract clean
 
 run: demo
-	$(BIN)/lms run --host $(HOST) --port $(PORT)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/lms run --host $(HOST) --port $(PORT)
 
 test: translations
 	$(BIN)/pytest -q $(PYTEST_ARGS)

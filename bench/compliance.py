@@ -4,6 +4,7 @@ Builds a data set quickly (executemany on SQLite, COPY on PostgreSQL), then time
 - one commune's report (budget < 100 ms);
 - a province's per-commune summary, 25,000 members / 300,000 attendances (< 1 s on SQLite),
   beside the same figures computed by a naive per-member ORM loop (ratio printed);
+- the province dashboard page (``/province``) at the province scale (< 1 s on SQLite);
 - the national summary, 500,000 members in 3,000 communes / 6 million attendances
   (< 10 s on PostgreSQL) — only with ``--scale country`` or ``all``.
 
@@ -188,6 +189,38 @@ def naive_summary(province_id: int) -> dict:
     return out
 
 
+def province_dashboard(app) -> dict:
+    """Time ``/province`` (every commune's figure, the chart, sessions per month) for a
+    province officer of province 1 (budget < 1 s at 100 communes / 25,000 members)."""
+    from lms.auth.models import User
+    from lms.extensions import db
+    from lms.privacy.services import PRIVACY_VERSION
+
+    user = User(full_name="Cán bộ Sở", name_folded="can bo so", phone="+84899999999",
+                account_role="province", province_id=1, must_change_password=False,
+                privacy_version=PRIVACY_VERSION, locale="vi")
+    db.session.add(user)
+    db.session.commit()
+    from lms.auth.sessions import start_session
+
+    token = start_session(user)
+    db.session.commit()
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(user.id)
+        session["_fresh"] = True
+        session["sid"] = token
+
+    def get():
+        response = client.get(f"/province?year={YEAR}")
+        assert response.status_code == 200, response.status_code
+        return response
+
+    t_dash, response = timed(get)
+    return {"province_dashboard_s": round(t_dash, 3),
+            "province_dashboard_kb": round(len(response.data) / 1024, 1)}
+
+
 def timed(func, repeat: int = 3):
     """Best wall time of ``repeat`` runs and the last result."""
     best, result = float("inf"), None
@@ -224,6 +257,7 @@ def run(scale: str, database: str, naive: bool = True) -> dict:
         t_all, rows = timed(lambda: commune_summaries(YEAR, AS_OF, province_id=1),
                             repeat=1 if scale == "country" else 3)
         figures["summary_s"] = round(t_all, 3)
+        figures.update(province_dashboard(app))
         figures["summary_in_scope"] = sum(r["in_scope"] for r in rows)
         if naive and scale in ("tiny", "province"):
             start = time.perf_counter()

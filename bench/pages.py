@@ -57,6 +57,7 @@ def build_data(env: dict, members: int) -> tuple[str, str]:
     from lms.extensions import db
     from lms.normalize import fold
     from lms.org.models import Commune, Membership, Team, Village
+    from lms.privacy.services import PRIVACY_VERSION
 
     app = create_app()
     with app.app_context():
@@ -82,7 +83,8 @@ def build_data(env: dict, members: int) -> tuple[str, str]:
         for number in range(members):
             name = f"Nguyễn Văn Thử {number}"
             user = User(full_name=name, name_folded=fold(name), phone=f"+8498{number:07d}",
-                        password_hash=password_hash, must_change_password=False, locale="vi")
+                        password_hash=password_hash, must_change_password=False, locale="vi",
+                        privacy_version=PRIVACY_VERSION)
             db.session.add(user)
             db.session.flush()
             db.session.add(Membership(user_id=user.id, team_id=teams[number % len(teams)].id,

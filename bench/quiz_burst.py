@@ -72,9 +72,13 @@ def prepare(env: dict, members: int) -> tuple[str, list[str]]:
         sync_quiz(module, data)
         db.session.commit()
         serializer = app.session_interface.get_signing_serializer(app)
-        for person in people:
+        from lms.auth.sessions import start_session
+
+        tokens = [start_session(person) for person in people]
+        db.session.commit()
+        for person, token in zip(people, tokens, strict=True):
             cookies.append(serializer.dumps({"_user_id": str(person.id), "_fresh": True,
-                                             "lang": "vi"}))
+                                             "lang": "vi", "sid": token}))
         db.engine.dispose()
     return "bench-quiz", cookies
 
