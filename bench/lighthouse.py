@@ -1,16 +1,17 @@
 """Lighthouse mobile scores (performance, accessibility) for the pages members open.
 
-Targets (DESIGN.md): performance ≥ 0.95 and accessibility 1.0 on every member page. Serves the
+Targets: performance ≥ 0.95 and accessibility 1.0 on every member page. Serves the
 app with the demo data on a free local port, logs in as the demo member, passes the session
 cookie to Lighthouse and prints the scores. Needs Node.js and Chromium; installs Lighthouse into
 bench/lighthouse/ from the npm registry on first use.
 
-    .venv/bin/python -m bench.lighthouse [PATH ...]     # default: /login, /, and member pages
+    .venv/bin/python -m bench.lighthouse [PATH ...]     # default: /login, /, /learn, a lesson, a quiz intro and attempt, certificates
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -55,11 +56,30 @@ def score(url: str, cookie: str | None) -> dict:
     return {name: cat["score"] for name, cat in report["categories"].items()}
 
 
+def member_paths(client) -> list[str]:
+    """The first lesson, its module's quiz intro and a started attempt of that quiz."""
+    from lms.courses.models import Lesson, Module
+    from lms.extensions import db
+
+    module = db.session.scalars(db.select(Module).order_by(Module.position)).first()
+    if module is None:
+        return []
+    lesson = db.session.scalars(db.select(Lesson).where(Lesson.module_id == module.id)
+                                .order_by(Lesson.position)).first()
+    paths = [f"/learn/{module.slug}/{lesson.slug}"] if lesson else []
+    paths.append(f"/modules/{module.slug}/quiz")
+    start = client.post(f"/modules/{module.slug}/quiz")
+    if start.status_code == 302:
+        paths.append(start.headers["Location"])
+    return paths
+
+
 def main(paths: list[str] | None = None) -> dict:
     """Serve the demo app, score each path, print and return the scores."""
     from werkzeug.serving import make_server
 
     from lms import create_app
+    from bench.page_weight import member_client
     from lms.demo import DEMO_PASSWORD, run_demo
     from lms.extensions import db
 
@@ -72,15 +92,18 @@ def main(paths: list[str] | None = None) -> dict:
         with app.app_context():
             db.create_all()
             run_demo()
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per page, not per file
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
-        client = app.test_client()
-        client.post("/login", data={"phone": "+84900000004", "password": DEMO_PASSWORD})
+        client = member_client(app.test_client(), "+84900000004", DEMO_PASSWORD)
         cookie = client.get_cookie("session")
         cookie_header = f"session={cookie.value}" if cookie else None
+        if not paths:
+            with app.app_context():
+                paths = ["/login", "/", "/learn", *member_paths(client), "/certificates/mine"]
         results = {}
-        for path in paths or ["/login", "/", "/learn", "/certificates/mine"]:
+        for path in paths:
             anonymous = path == "/login"
             with app.app_context():
                 probe = app.test_client() if anonymous else client

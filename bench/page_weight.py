@@ -1,8 +1,11 @@
 """Page weight: bytes transferred and requests for every page a member (or anyone) opens.
 
-Budget (DESIGN.md): ≤ 30 KB transferred (HTML + CSS + JS + fonts, lesson images aside) and ≤ 6
-requests per page. Builds a temporary SQLite database with the demo data, logs in as the demo
-member, crawls what the member can reach and prints one line per page, worst first.
+Budget: ≤ 30 KB transferred (HTML + CSS + JS + fonts, lesson images aside) and ≤ 6 requests per
+page. "Transferred" is what the browser receives from the production setup in deploy/ (nginx
+compresses HTML, CSS and JS with gzip level 5); the raw size is printed beside it. Builds a
+temporary SQLite database with the demo data, logs in as the demo member, accepts the privacy
+notice, crawls what the member can reach, then starts and submits one quiz attempt so the
+question and result pages are measured too, and prints one line per page, worst first.
 
     .venv/bin/python -m bench.page_weight [--limit 60] [--phone +84900000004]
 """
@@ -10,6 +13,7 @@ member, crawls what the member can reach and prints one line per page, worst fir
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import re
 import tempfile
@@ -18,6 +22,15 @@ from urllib.parse import urljoin, urlsplit
 
 BUDGET_BYTES = 30 * 1024
 BUDGET_REQUESTS = 6
+GZIP_LEVEL = 5  # gzip_comp_level in deploy/nginx/lms.conf
+GZIP_MIN_LENGTH = 512  # gzip_min_length there
+
+
+def transferred(body: bytes) -> int:
+    """Bytes on the wire for a text response behind the nginx of deploy/."""
+    if len(body) < GZIP_MIN_LENGTH:
+        return len(body)
+    return len(gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0))
 
 
 class _Assets(HTMLParser):
@@ -47,16 +60,18 @@ def measure(client, url: str, cache: dict) -> dict | None:
     html = response.get_data()
     parser = _Assets()
     parser.feed(html.decode("utf-8", "replace"))
-    total, requests = len(html), 1
+    raw, total, requests = len(html), transferred(html), 1
     for asset in parser.assets:
         path = urlsplit(urljoin(url, asset))
         key = path.path + ("?" + path.query if path.query else "")
         if key not in cache:
-            cache[key] = len(client.get(key).get_data())
-        total += cache[key]
+            body = client.get(key).get_data()
+            cache[key] = (len(body), transferred(body))
+        raw += cache[key][0]
+        total += cache[key][1]
         requests += 1
-    return {"url": url, "bytes": total, "requests": requests, "images": len(parser.images),
-            "links": parser.links}
+    return {"url": url, "bytes": total, "raw": raw, "requests": requests,
+            "images": len(parser.images), "links": parser.links}
 
 
 def crawl(client, start: str = "/", limit: int = 60) -> list[dict]:
@@ -81,6 +96,35 @@ def crawl(client, start: str = "/", limit: int = 60) -> list[dict]:
     return results
 
 
+def member_client(client, phone: str, password: str):
+    """Log ``client`` in and accept the privacy notice, as a member does once."""
+    client.post("/login", data={"phone": phone, "password": password})
+    client.post("/privacy")
+    return client
+
+
+def quiz_pages(client) -> list[dict]:
+    """Start and submit an attempt at the first quiz on /learn: its question page and result."""
+    from lms.courses.models import Module
+    from lms.extensions import db
+
+    slug = db.session.scalars(db.select(Module.slug).order_by(Module.position)).first()
+    if slug is None:
+        return []
+    start = client.post(f"/modules/{slug}/quiz")
+    if start.status_code != 302:
+        return []
+    attempt_url = urlsplit(start.headers["Location"]).path
+    cache: dict = {}
+    pages = [measure(client, attempt_url, cache)]
+    client.post(attempt_url + "/submit")
+    pages.append(measure(client, attempt_url + "/result", cache))
+    pages = [page for page in pages if page is not None]
+    for page in pages:
+        del page["links"]
+    return pages
+
+
 def main(limit: int = 60, phone: str | None = "+84900000004", quiet: bool = False) -> list[dict]:
     """Build demo data in a temporary database, crawl and print the figures; return them."""
     from lms import create_app
@@ -99,20 +143,23 @@ def main(limit: int = 60, phone: str | None = "+84900000004", quiet: bool = Fals
             client = app.test_client()
             results = crawl(client, "/login", limit=1)
             if phone:
-                client.post("/login", data={"phone": phone, "password": DEMO_PASSWORD})
-                results += crawl(client, "/", limit=limit)
+                member_client(client, phone, DEMO_PASSWORD)
+                results += crawl(client, "/privacy", limit=limit)
+                results += quiz_pages(client)
             db.session.remove()
             db.engine.dispose()
     results.sort(key=lambda r: (-r["bytes"], r["url"]))
     if not quiet:
-        print(f"{'bytes':>8} {'req':>4} {'img':>4}  page   (budget {BUDGET_BYTES} B, "
-              f"{BUDGET_REQUESTS} requests)")
+        print(f"{'sent':>8} {'raw':>8} {'req':>4} {'img':>4}  page   (budget {BUDGET_BYTES} B "
+              f"sent, {BUDGET_REQUESTS} requests)")
         for r in results:
             flag = "" if r["bytes"] <= BUDGET_BYTES and r["requests"] <= BUDGET_REQUESTS else "  OVER"
-            print(f"{r['bytes']:>8} {r['requests']:>4} {r['images']:>4}  {r['url']}{flag}")
+            print(f"{r['bytes']:>8} {r['raw']:>8} {r['requests']:>4} {r['images']:>4}  "
+                  f"{r['url']}{flag}")
         over = [r for r in results if r["bytes"] > BUDGET_BYTES or r["requests"] > BUDGET_REQUESTS]
         print(f"pages: {len(results)}, over budget: {len(over)}, "
-              f"heaviest: {results[0]['bytes'] if results else 0} B")
+              f"heaviest: {results[0]['bytes'] if results else 0} B sent, "
+              f"{max((r['raw'] for r in results), default=0)} B raw")
     return results
 
 

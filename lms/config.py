@@ -91,6 +91,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # X-Forwarded-Proto are believed; 0 believes none (the app faces the clients).
         "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Redis down must not stop log-in: count in the process until it answers again.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_STRATEGY": "moving-window",
         # A slow learner must never lose a quiz to an expired form token.
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,

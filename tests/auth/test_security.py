@@ -155,3 +155,15 @@ def test_login_limit_counters_can_live_in_redis(database_url):
         for app in (first, second):
             with app.app_context():
                 db.engine.dispose()
+
+
+
+# Port 1 on loopback refuses connections at once, as a stopped Redis does.
+@pytest.mark.app_config(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0")
+def test_redis_down_keeps_log_in_working_and_limited(app):
+    """With the shared counter store unreachable, log-in neither fails with a 500 nor goes
+    unlimited: the limiter falls back to counting in the process until Redis is back."""
+    codes = [app.test_client().post("/login", data={"phone": "0912345678", "password": "x"})
+             .status_code for _ in range(6)]
+    assert 500 not in codes
+    assert codes[0] == 200 and codes[-1] == 429
