@@ -78,8 +78,8 @@ def main(paths: list[str] | None = None) -> dict:
     """Serve the demo app, score each path, print and return the scores."""
     from werkzeug.serving import make_server
 
-    from lms import create_app
     from bench.page_weight import member_client
+    from lms import create_app
     from lms.demo import DEMO_PASSWORD, run_demo
     from lms.extensions import db
 
