@@ -14,7 +14,9 @@ def commune_or_exit(code: str):
 
     commune = db.session.scalar(select(Commune).where(Commune.code == code.strip().upper()))
     if commune is None:
-        raise click.ClickException(f"No commune with code {code!r}.")
+        from flask_babel import gettext as _
+
+        raise click.ClickException(_("No commune with code %(code)s.", code=repr(code)))
     return commune
 
 
@@ -48,3 +50,27 @@ def echo_preview(preview: dict, extra: list[str] | None = None) -> None:
                 click.echo(f"  - {line}")
     for line in extra or []:
         click.echo(line)
+
+
+def finish_import(preview: dict, dry_run: bool, write) -> None:
+    """The end every import command shares: a file with errors is refused (exit status 1), a
+    dry run stops there, else ``write()`` runs in one transaction and the line it returns is
+    printed."""
+    import sys
+
+    from flask_babel import gettext as _
+
+    if preview["state"] == "errors":
+        click.echo(_("Nothing was imported: correct the file and run the command again."),
+                   err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo(_("Dry run: nothing was written."))
+        return
+    try:
+        line = write()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(line)

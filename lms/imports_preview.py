@@ -110,6 +110,20 @@ def group_problems(problems: list[dict], one: Callable[[dict], str],
     return lines
 
 
+def summary(read: int, valid: int, blocking: list[dict], warnings: list[dict],
+            one: Callable[[dict], str], many: Callable[[str, list[dict]], str]) -> dict:
+    """What every import preview starts with: its state, the rows read and valid, and the
+    blocking problems and warnings as grouped lines (see :func:`group_problems`)."""
+    return {
+        "state": "errors" if blocking else "ready",
+        "read": read,
+        "valid": valid,
+        "error_count": len(blocking),
+        "error_lines": group_problems(blocking, one, many),
+        "warnings": group_problems(warnings, one, many),
+    }
+
+
 _SAVE_AS = _l("Open it in Excel (or LibreOffice) and choose File › Save As › “Excel Workbook "
               "(.xlsx)”, then upload that file.")
 _DETECTED = {

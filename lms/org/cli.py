@@ -9,7 +9,6 @@ import click
 from flask.cli import with_appcontext
 
 from lms.cli_helpers import commune_or_exit
-from lms.extensions import db
 
 
 @click.group("members")
@@ -28,7 +27,7 @@ def members_import(file: Path, code: str, dry_run: bool, create_villages: bool) 
     in the interface language (LMS_LANGUAGE=vi|en); exits 1 when there are problems."""
     from flask_babel import gettext as _
 
-    from lms.cli_helpers import cli_locale, echo_preview
+    from lms.cli_helpers import cli_locale, echo_preview, finish_import
     from lms.org.messages import roster_file_error_text
     from lms.org.roster import RosterFileError, check_rows, read_roster
     from lms.org.roster_db import apply_rows
@@ -44,24 +43,11 @@ def members_import(file: Path, code: str, dry_run: bool, create_villages: bool) 
         preview = build_preview(commune, raw, meta, cli=True)
         click.echo(_("%(file)s: %(counts)s", file=file.name, counts=preview["counts_text"]))
         echo_preview(preview, [preview["villages"]] if preview["villages"] else [])
-        if preview["state"] == "errors":
-            click.echo(_("Nothing was imported: correct the file and run the command again."),
-                       err=True)
-            sys.exit(1)
-        if preview["villages"] and not create_villages:
+        if preview["state"] != "errors" and preview["villages"] and not create_villages:
             click.echo(_("Nothing was imported."), err=True)
             sys.exit(1)
-        if dry_run:
-            click.echo(_("Dry run: nothing was written."))
-            return
-        try:
-            stats = apply_rows(commune, check_rows(commune, raw), actor_id=None,
-                               create_villages=create_villages)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        click.echo(stats_text(stats))
+        finish_import(preview, dry_run, lambda: stats_text(apply_rows(
+            commune, check_rows(commune, raw), actor_id=None, create_villages=create_villages)))
 
 
 @members_group.command("export")

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from lms.i18n import number
-from lms.imports_preview import group_problems, note_lines, people_text, rows_label
+from lms.imports_preview import note_lines, people_text, rows_label, summary
 from lms.normalize import display_phone
 from lms.org.messages import (
     ACTION_LABELS,
@@ -120,17 +120,13 @@ def build_preview(commune: Commune, raw: list[dict], meta: dict | None,
                          role_text=str(ROLE_LABELS.get(r["role"], r["role"])),
                          action_text=str(ACTION_LABELS[r["action"]]) + (
                              f": {change}" if r["action"] == "updated" and change else "")))
+    preview = summary(len(raw), len(checked.rows), blocking, warnings, problem_text, group_text)
+    preview["warnings"] += _team_lines(plan, commune.team_size_min, commune.team_size_max)
     return {
-        "state": "errors" if blocking else "ready",
-        "read": len(raw),
-        "valid": len(checked.rows),
-        "error_count": len(blocking),
-        "error_lines": group_problems(blocking, problem_text, group_text),
+        **preview,
         "villages": villages_line(commune, checked, village_problems, cli) if village_problems
         else "",
         "new_villages": checked.new_villages,
-        "warnings": group_problems(warnings, problem_text, group_text) + _team_lines(
-            plan, commune.team_size_min, commune.team_size_max),
         "notes": notes,
         "rows": rows,
         "more_rows": max(0, len(plan["rows"]) - ROWS_SHOWN),

@@ -65,6 +65,17 @@ def commune_reports(commune_id: int):
                            today=local_today())
 
 
+def _save(form: ReportForm, per, **owner):
+    """Write the form's texts into the period's report of ``owner`` (commune= or province=),
+    creating it on first save, and commit; return the report."""
+    report = rep.report_for(per, create=True, **owner)
+    rep.save_texts(report, number=form.number.data, send=bool(form.send.data),
+                   actor_id=current_user.id, assessment=form.assessment.data,
+                   difficulties=form.difficulties.data, proposals=form.proposals.data)
+    db.session.commit()
+    return report
+
+
 @bp.route("/reports/communes/<int:commune_id>/<period>", methods=["GET", "POST"])
 @roles_required("officer", "province")
 def commune_report(commune_id: int, period: str):
@@ -78,11 +89,7 @@ def commune_report(commune_id: int, period: str):
         if not writable:
             abort(403)
         if form.validate_on_submit():
-            report = rep.report_for(per, commune=commune, create=True)
-            rep.save_texts(report, number=form.number.data, send=bool(form.send.data),
-                           actor_id=current_user.id, assessment=form.assessment.data,
-                           difficulties=form.difficulties.data, proposals=form.proposals.data)
-            db.session.commit()
+            report = _save(form, per, commune=commune)
             flash(_("The report is sent.") if report.status == "sent" else _("Saved."),
                   "success")
             return redirect(url_for("reports.commune_report", commune_id=commune.id,
@@ -129,11 +136,7 @@ def province_reports():
         if not writable:
             abort(403)
         if form.validate_on_submit():
-            report = rep.report_for(per, province=province, create=True)
-            rep.save_texts(report, number=form.number.data, send=bool(form.send.data),
-                           actor_id=current_user.id, assessment=form.assessment.data,
-                           difficulties=form.difficulties.data, proposals=form.proposals.data)
-            db.session.commit()
+            _save(form, per, province=province)
             flash(_("Saved."), "success")
             return redirect(url_for("reports.province_reports", period=per.key))
     rows = rep.province_status(province, per, local_today())

@@ -26,9 +26,8 @@ def attendance_group() -> None:
 def attendance_import(file: Path, code: str, dry_run: bool) -> None:
     """Import training history (.xlsx, .xls, .csv or .txt). Prints the same preview as the
     web page, in the interface language (LMS_LANGUAGE=vi|en); exits 1 on errors."""
-    from flask_babel import gettext as _
 
-    from lms.cli_helpers import cli_locale, echo_preview
+    from lms.cli_helpers import cli_locale, echo_preview, finish_import
     from lms.training.import_preview import build_preview
     from lms.training.import_template import stats_text
     from lms.training.importer import ImportFileError, apply_rows, check_rows, read_file
@@ -44,20 +43,8 @@ def attendance_import(file: Path, code: str, dry_run: bool) -> None:
         preview = build_preview(commune, raw, meta)
         echo_preview(preview, [f"{s['date']:%d/%m/%Y} {s['title']}: {s['status_text']}"
                                for s in preview["sessions"]])
-        if preview["state"] == "errors":
-            click.echo(_("Nothing was imported: correct the file and run the command again."),
-                       err=True)
-            sys.exit(1)
-        if dry_run:
-            click.echo(_("Dry run: nothing was written."))
-            return
-        try:
-            stats = apply_rows(commune, check_rows(commune, raw), actor=None)
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        click.echo(stats_text(stats))
+        finish_import(preview, dry_run, lambda: stats_text(apply_rows(
+            commune, check_rows(commune, raw), actor=None)))
 
 
 @attendance_group.command("close-due")

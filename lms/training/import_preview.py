@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from lms.extensions import db
 from lms.i18n import number
-from lms.imports_preview import group_problems, note_lines
+from lms.imports_preview import note_lines, summary
 from lms.normalize import fold
 from lms.org.models import Commune
 from lms.training.importer import WARNINGS, check_rows
@@ -54,12 +54,7 @@ def build_preview(commune: Commune, raw: list[dict], meta: dict | None) -> dict:
         notes.insert(0, _("The sheet has no status column: everyone listed is recorded as "
                           "present."))
     return {
-        "state": "errors" if blocking else "ready",
-        "read": len(raw),
-        "valid": len(checked.rows),
-        "error_count": len(blocking),
-        "error_lines": group_problems(blocking, problem_text, group_text),
-        "warnings": group_problems(warnings, problem_text, group_text),
+        **summary(len(raw), len(checked.rows), blocking, warnings, problem_text, group_text),
         "notes": notes,
         "sessions": _sessions(commune, checked.rows),
     }

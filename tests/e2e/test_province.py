@@ -7,7 +7,7 @@ import io
 
 from tests.e2e.conftest import check_a11y, login
 from tests.factories import PASSWORD
-from tests.province.conftest import place
+from tests.two_provinces import place
 
 
 def test_province_officer_sorts_drills_and_downloads(make, server_url, page):
