@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
@@ -55,6 +55,19 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login
         return bool(self.active)
+
+    @property
+    def is_authenticated(self) -> bool:  # Flask-Login
+        # Only live sessions of active accounts are loaded (lms.auth.sessions.load_user), so a
+        # loaded user is authenticated. Reading ``active`` here instead would reload the row
+        # after every commit (the session expires it) just to answer the same.
+        return True
+
+    def get_id(self) -> str:  # Flask-Login
+        # The identity key, not ``self.id``: after a commit the attribute is expired and
+        # reading it would cost a query.
+        identity = inspect(self).identity
+        return str(identity[0] if identity else self.id)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.full_name!r}>"

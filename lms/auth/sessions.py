@@ -44,14 +44,15 @@ def start_session(user: User, user_agent: str | None = None) -> str:
 
 
 def load_user(user_id: int, token: str | None) -> User | None:
-    """The user of a live session, or ``None`` when the token is missing, ended or expired."""
+    """The user of a live session, or ``None`` when the token is missing, ended or expired,
+    or the account is closed."""
     if not token:
         return None
     row = db.session.execute(
         select(User, UserSession)
         .join(UserSession, UserSession.user_id == User.id)
         .where(UserSession.token_hash == _hash(token), User.id == user_id,
-               UserSession.ended_at.is_(None))
+               UserSession.ended_at.is_(None), User.active.is_(True))
     ).first()
     if row is None:
         return None

@@ -38,8 +38,10 @@ def draw_layout(questions: list, settings: dict, rng: random.Random) -> list[dic
     """Pick ``draw`` questions and their display order; give every item a token.
 
     ``questions`` are ``Question`` rows (``id``, ``data``). Each entry:
-    ``{"question_id", "order": [item ids shown], "tokens": [token per shown item]}`` and, for
-    matching, ``"left"``/``"left_tokens"`` (left items in display order).
+    ``{"question_id", "type", "multiple", "order": [item ids shown], "tokens": [token per shown
+    item]}`` and, for matching, ``"left"``/``"left_tokens"`` (left items in display order).
+    Attempts started before ``type`` and ``multiple`` were recorded lack them: see
+    :func:`shape`.
     """
     pool = list(questions)
     draw = min(settings.get("draw") or len(pool), len(pool))
@@ -60,7 +62,10 @@ def draw_layout(questions: list, settings: dict, rng: random.Random) -> list[dic
                 correct = items_of(question.data)
                 while order == correct:  # never show the steps already in order
                     rng.shuffle(order)
-        entry = {"question_id": question.id, "order": order,
+        # The type travels with the layout so that reading a saved answer needs no question
+        # row (the autosave of every answer is the busiest request of a training morning).
+        entry = {"question_id": question.id, "type": question.data["type"],
+                 "multiple": bool(question.data.get("multiple")), "order": order,
                  "tokens": [_token(rng, used) for _ in order]}
         if question.data["type"] == "matching":
             entry["left"] = items_of(question.data)
@@ -75,6 +80,29 @@ def field_name(entry: dict, suffix: str | None = None) -> str:
     return f"{base}-{suffix}" if suffix else base
 
 
+def shape(entry: dict, datas: dict[int, dict]) -> tuple[str, bool] | None:
+    """``(type, multiple)`` of a layout entry, from the entry itself or, for attempts started
+    before the layout recorded them, from the question's spec in ``datas``."""
+    if "type" in entry:
+        return entry["type"], entry.get("multiple", False)
+    data = datas.get(entry["question_id"])
+    if data is None:
+        return None
+    return data["type"], bool(data.get("multiple"))
+
+
+def questions_in_form(form) -> set[int]:
+    """The ids of the questions a form carries a field for (``q<id>`` or ``q<id>-<item>``) or
+    lists in ``seen``: the only ones :func:`parse_answers` may need the specs of."""
+    ids = {int(value) for value in form.getlist("seen") if value.isdigit()}
+    for key in form.keys():
+        if key.startswith("q"):
+            number = key[1:].split("-", 1)[0]
+            if number.isdigit():
+                ids.add(int(number))
+    return ids
+
+
 def parse_answers(layout: list[dict], datas: dict[int, dict], form) -> dict[str, object]:
     """Read the answers present in ``form`` (a MultiDict) into stored shapes.
 
@@ -85,19 +113,19 @@ def parse_answers(layout: list[dict], datas: dict[int, dict], form) -> dict[str,
     answers: dict[str, object] = {}
     for entry in layout:
         qid = entry["question_id"]
-        data = datas.get(qid)
-        if data is None:
+        kind = shape(entry, datas)
+        if kind is None:
             continue
+        qtype, multiple = kind
         name = field_name(entry)
         by_token = dict(zip(entry["tokens"], entry["order"], strict=False))
-        qtype = data["type"]
         present = str(qid) in seen
         if qtype == "true_false":
             value = form.get(name)
             if value in ("true", "false"):
                 answers[str(qid)] = value
         elif qtype in ("single", "multiple", "scenario"):
-            if data.get("multiple"):
+            if multiple:
                 values = [by_token[t] for t in form.getlist(name) if t in by_token]
                 if values or present or name in form:
                     answers[str(qid)] = [i for i in entry["order"] if i in values]

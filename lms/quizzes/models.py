@@ -111,7 +111,8 @@ class Attempt(db.Model):
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deadline_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # [{"question_id": 12, "order": ["b", "a", "c"]}, ...] in display order
+    # [{"question_id": 12, "type": "single", "multiple": false, "order": ["b", "a", "c"],
+    #   "tokens": [...]}, ...] in display order (type and multiple: since 2026-12)
     layout: Mapped[list] = mapped_column(JSON, default=list)
     score: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -197,9 +197,13 @@ def start_attempt(user_id: int, quiz: Quiz, now: datetime | None = None,
     return attempt
 
 
-def question_data(attempt: Attempt) -> dict[int, dict]:
-    """``{question id: spec}`` for the questions drawn in an attempt (one query)."""
-    ids = [entry["question_id"] for entry in attempt.layout]
+def question_data(attempt: Attempt, only: set[int] | None = None) -> dict[int, dict]:
+    """``{question id: spec}`` for the questions drawn in an attempt (one query); with
+    ``only``, for those of them only."""
+    ids = [entry["question_id"] for entry in attempt.layout
+           if only is None or entry["question_id"] in only]
+    if not ids:
+        return {}
     rows = db.session.execute(select(Question.id, Question.data).where(Question.id.in_(ids)))
     return {qid: data for qid, data in rows}
 
@@ -280,7 +284,11 @@ def save_answers(attempt_id: int, user_id: int, form, now: datetime | None = Non
     if deadline_passed(attempt, now):
         finish_expired(attempt, now)
         raise QuizError("expired")
-    new = grading.parse_answers(attempt.layout, question_data(attempt), form)
+    touched = grading.questions_in_form(form)
+    # Attempts started before the layout recorded each question's type need the specs.
+    untyped = {e["question_id"] for e in attempt.layout if "type" not in e} & touched
+    datas = question_data(attempt, only=untyped) if untyped else {}
+    new = grading.parse_answers(attempt.layout, datas, form)
     for qid, value in new.items():
         if not _save_if_open(attempt.id, int(qid), value, now):
             raise _closed_error(attempt, now)

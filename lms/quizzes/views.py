@@ -159,10 +159,12 @@ def attempt(attempt_id: int):
 def save(attempt_id: int):
     """Save the answers sent (JSON reply); other saved answers are kept. A closed attempt
     answers ``409 {"saved": false, "error", "message", "result_url"}``."""
-    attempt = _own_attempt(attempt_id)
-    result_url = url_for("quizzes.result", attempt_id=attempt.id)
+    result_url = url_for("quizzes.result", attempt_id=attempt_id)
     try:
-        answered = services.save_answers(attempt.id, current_user.id, request.form)
+        # Loads the attempt only if it is the current member's (anyone else's: 404).
+        answered = services.save_answers(attempt_id, current_user.id, request.form)
+    except LookupError:
+        abort(404)
     except services.QuizError as exc:
         if not _wants_json():
             # "Save my answers" without JavaScript: say why, then show the result.

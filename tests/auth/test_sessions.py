@@ -81,6 +81,16 @@ def test_session_too_old_expires_even_when_used(app, make):
     assert browser.get("/org/me").status_code == 302
 
 
+def test_account_closed_while_logged_in_is_out_at_the_next_request(app, make):
+    person = make.user(phone_number="+84912345678")
+    make.commit()
+    browser = _login(app, person)
+    assert browser.get("/org/me").status_code == 200
+    person.active = False
+    db.session.commit()
+    assert browser.get("/org/me").status_code == 302  # back to the log-in page
+
+
 def test_cookie_without_server_session_is_refused(app, make):
     """A cookie forged with the secret but naming no live session opens nothing."""
     person = make.user(phone_number="+84912345678")
