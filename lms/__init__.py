@@ -99,14 +99,17 @@ def _register_hooks(app: Flask) -> None:
     # First of all hooks: anything a request reads before it writes is read under the lock.
     app.before_request_funcs.setdefault(None, []).insert(0, sqlite_write_lock)
 
-    @app.before_request
     def fresh_request_caches():
-        # Each request starts with no cached locale or role, even when an app context is
-        # shared between requests (as in tests).
+        # Each request starts with no cached locale, role or user, even when an app context is
+        # shared between requests (as in tests). It runs before every other hook: one that
+        # ran earlier and loaded the user would otherwise have it loaded a second time.
         g.pop("_flask_babel", None)
         g.pop("_roles", None)
+        g.pop("_leads", None)
         g.pop("csrf_token", None)
         g.pop("_login_user", None)
+
+    app.before_request_funcs[None].insert(0, fresh_request_caches)
 
     warned_hosts: set[str] = set()
 

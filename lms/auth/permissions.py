@@ -63,6 +63,19 @@ def led_team_ids(user: User, day: date | None = None) -> set[int]:
     return set(rows)
 
 
+def leads_on(user_id_column, day):
+    """SQL: whether the user in ``user_id_column`` leads (or deputises) a team on ``day`` (a
+    date or a bound parameter); asked together with the session lookup (lms.auth.sessions)
+    so that the menu costs no query of its own."""
+    return exists().where(Membership.user_id == user_id_column,
+                          Membership.role.in_(LEADING_ROLES), active_on(day))
+
+
+def remember_leading(user: User, leads: bool) -> None:
+    """Keep, for this request, whether ``user`` leads a team today (see :func:`role_of`)."""
+    g.setdefault("_leads", {})[user.id] = bool(leads)
+
+
 def role_of(user) -> str:
     """The effective role: ``admin``, ``province``, ``officer``, ``leader`` or ``member``
     (cached per request)."""
@@ -72,10 +85,11 @@ def role_of(user) -> str:
     if user.id not in cache:
         if user.account_role in ("admin", "officer", "province"):
             cache[user.id] = user.account_role
-        elif led_team_ids(user):
-            cache[user.id] = "leader"
         else:
-            cache[user.id] = "member"
+            leads = g.get("_leads", {}).get(user.id)
+            if leads is None:
+                leads = bool(led_team_ids(user))
+            cache[user.id] = "leader" if leads else "member"
     return cache[user.id]
 
 

@@ -6,8 +6,9 @@ carries a random token for it.
 - a session unused for ``SESSION_IDLE_DAYS`` (default 14) ends, and none lives longer than
   ``SESSION_MAX_DAYS`` (default 90) whatever its use.
 
-The token is checked on every request together with loading the user (one query); the
-last-seen time is written at most every few minutes, so reading a lesson costs no write.
+The token is checked on every request together with loading the user and whether they lead a
+team today (one query, so the menu needs no other); the last-seen time is written at most
+every few minutes, so reading a lesson costs no write.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import Date, bindparam, delete, select, update
 
 from lms.auth.models import User, UserSession
 from lms.extensions import db
@@ -43,20 +45,33 @@ def start_session(user: User, user_agent: str | None = None) -> str:
     return token
 
 
+@cache
+def _lookup():
+    """The statement of :func:`load_user`, built once: it runs on every request, and building
+    it anew each time costs more than running it."""
+    from lms.auth.permissions import leads_on
+
+    return (select(User, UserSession, leads_on(User.id, bindparam("today", type_=Date)))
+            .join(UserSession, UserSession.user_id == User.id)
+            .where(UserSession.token_hash == bindparam("token_hash"),
+                   User.id == bindparam("user_id"), UserSession.ended_at.is_(None),
+                   User.active.is_(True)))
+
+
 def load_user(user_id: int, token: str | None) -> User | None:
     """The user of a live session, or ``None`` when the token is missing, ended or expired,
     or the account is closed."""
     if not token:
         return None
-    row = db.session.execute(
-        select(User, UserSession)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(UserSession.token_hash == _hash(token), User.id == user_id,
-               UserSession.ended_at.is_(None), User.active.is_(True))
-    ).first()
+    from lms.auth.permissions import remember_leading
+    from lms.timeutil import local_today
+
+    row = db.session.execute(_lookup(), {"token_hash": _hash(token), "user_id": user_id,
+                                         "today": local_today()}).first()
     if row is None:
         return None
-    user, live = row
+    user, live, leads = row
+    remember_leading(user, leads)
     now = utcnow()
     config = current_app.config
     if (now - _aware(live.last_seen_at) > timedelta(days=config["SESSION_IDLE_DAYS"])

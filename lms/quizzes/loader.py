@@ -416,5 +416,5 @@ def sync_quiz(module, data: dict) -> None:
                                           position=position, data=_plain(question)))
     db.session.add(version)
     db.session.flush()
-    quiz.current_version_id = version.id
+    quiz.current_version = version  # the relationship, so that it is current (not only the id)
     db.session.flush()

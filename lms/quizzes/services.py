@@ -23,10 +23,12 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import JSON, DateTime, Integer, case, func, literal, or_, select, update
+from sqlalchemy import JSON, DateTime, Integer, bindparam, case, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.extensions import db
 from lms.models_base import utcnow
@@ -218,10 +220,10 @@ def saved_answers(attempt_id: int) -> dict[str, object]:
 
 
 def _load(attempt_id: int, user_id: int) -> Attempt:
-    attempt = db.session.scalars(
-        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == user_id)
-    ).first()
-    if attempt is None:
+    """The attempt if it is ``user_id``'s (``LookupError`` otherwise). Taken from the session
+    when the request already has it (no second query), loaded otherwise."""
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != user_id:
         raise LookupError(attempt_id)
     return attempt
 
@@ -234,9 +236,30 @@ def _insert():
 
 def _upsert(stmt):
     return stmt.on_conflict_do_update(
-        index_elements=[AttemptAnswer.attempt_id, AttemptAnswer.question_id],
+        index_elements=["attempt_id", "question_id"],
         set_={"value": stmt.excluded.value, "saved_at": stmt.excluded.saved_at},
     )
+
+
+@cache
+def _save_if_open_statement(dialect: str):
+    """The statement of :func:`_save_if_open` for a dialect, built once (it runs for every
+    answer a member picks)."""
+    source = (
+        select(Attempt.id, bindparam("p_question", type_=Integer),
+               bindparam("p_value", type_=JSON), bindparam("p_now", type_=DateTime(timezone=True)))
+        .where(Attempt.id == bindparam("p_attempt"), Attempt.submitted_at.is_(None),
+               or_(Attempt.deadline_at.is_(None),
+                   Attempt.deadline_at >= bindparam("p_open_after",
+                                                    type_=DateTime(timezone=True))))
+        .with_for_update(read=True)  # PostgreSQL: FOR SHARE; SQLite: the write lock does it
+    )
+    # On the table, not the mapped class: an ORM insert run with parameters is a bulk insert.
+    table = AttemptAnswer.__table__
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    stmt = _upsert(insert.from_select(["attempt_id", "question_id", "value", "saved_at"], source))
+    # RETURNING, not rowcount: drivers do not all count the rows of INSERT … SELECT.
+    return stmt.returning(table.c.question_id)
 
 
 def _save_if_open(attempt_id: int, question_id: int, value, now: datetime) -> bool:
@@ -244,17 +267,16 @@ def _save_if_open(attempt_id: int, question_id: int, value, now: datetime) -> bo
 
     One statement: ``INSERT … SELECT <values> FROM attempts WHERE id = … AND submitted_at IS
     NULL AND <before deadline + grace> [FOR SHARE] ON CONFLICT DO UPDATE``."""
-    source = (
-        select(Attempt.id, literal(question_id, Integer), literal(value, JSON),
-               literal(now, DateTime(timezone=True)))
-        .where(Attempt.id == attempt_id, Attempt.submitted_at.is_(None),
-               or_(Attempt.deadline_at.is_(None), Attempt.deadline_at >= now - GRACE))
-        .with_for_update(read=True)  # PostgreSQL: FOR SHARE; SQLite: the write lock does it
-    )
-    stmt = _upsert(_insert().from_select(
-        ["attempt_id", "question_id", "value", "saved_at"], source))
-    # RETURNING, not rowcount: drivers do not all count the rows of INSERT … SELECT.
-    return db.session.execute(stmt.returning(AttemptAnswer.question_id)).first() is not None
+    stmt = _save_if_open_statement(db.session.get_bind().dialect.name)
+    return db.session.execute(stmt, {
+        "p_attempt": attempt_id, "p_question": question_id, "p_value": value, "p_now": now,
+        "p_open_after": now - GRACE}).first() is not None
+
+
+@cache
+def _answer_count_statement():
+    return (select(func.count()).select_from(AttemptAnswer)
+            .where(AttemptAnswer.attempt_id == bindparam("attempt_id")))
 
 
 def _closed_error(attempt: Attempt, now: datetime) -> QuizError:
@@ -292,21 +314,21 @@ def save_answers(attempt_id: int, user_id: int, form, now: datetime | None = Non
     for qid, value in new.items():
         if not _save_if_open(attempt.id, int(qid), value, now):
             raise _closed_error(attempt, now)
-    count = db.session.scalar(
-        select(func.count()).select_from(AttemptAnswer).where(AttemptAnswer.attempt_id == attempt.id)
-    )
+    count = db.session.scalar(_answer_count_statement(), {"attempt_id": attempt.id})
     db.session.commit()
     return count
 
 
-def _finish(attempt: Attempt, now: datetime, final: dict | None = None) -> bool:
+def _finish(attempt: Attempt, now: datetime, final: dict | None = None,
+            datas: dict[int, dict] | None = None) -> bool:
     """Close, grade and record an attempt, once. Returns whether this call did it.
 
     The conditional claim (``UPDATE … SET submitted_at WHERE submitted_at IS NULL``) comes
     first: racing submits find it taken, racing saves are refused (see the module docstring);
     then ``final`` answers are written, the rows are read and graded in the same transaction.
+    ``datas`` are the attempt's question specs when the caller has them already.
     """
-    datas = question_data(attempt)
+    datas = datas if datas is not None else question_data(attempt)
     claimed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.submitted_at.is_(None))
@@ -331,7 +353,10 @@ def _finish(attempt: Attempt, now: datetime, final: dict | None = None) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    db.session.refresh(attempt)
+    # What the two statements above wrote, without reading the row back.
+    for key, value in (("submitted_at", now), ("score", score), ("passed", passed),
+                       ("results", results)):
+        set_committed_value(attempt, key, value)
     if passed:
         _complete_module(attempt)
     return True
@@ -365,9 +390,10 @@ def submit_attempt(attempt_id: int, user_id: int, form=None,
         db.session.rollback()
         return attempt
     final = None
+    datas = question_data(attempt)
     if form is not None and not deadline_passed(attempt, now):
-        final = grading.parse_answers(attempt.layout, question_data(attempt), form)
-    _finish(attempt, now, final)
+        final = grading.parse_answers(attempt.layout, datas, form)
+    _finish(attempt, now, final, datas)
     return attempt
 
 

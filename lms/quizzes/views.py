@@ -57,10 +57,8 @@ def _module_and_quiz(slug: str) -> tuple[Module, Quiz]:
 
 def _own_attempt(attempt_id: int) -> Attempt:
     """The current member's attempt; anyone else's is a 404."""
-    attempt = db.session.scalars(
-        select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == current_user.id)
-    ).first()
-    if attempt is None:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
 
