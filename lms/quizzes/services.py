@@ -228,10 +228,11 @@ def _load(attempt_id: int, user_id: int) -> Attempt:
     return attempt
 
 
-def _insert():
-    """``insert()`` of the bound engine's dialect (both have ``on_conflict_do_update``)."""
-    name = db.session.get_bind().dialect.name
-    return (postgresql.insert if name == "postgresql" else sqlite.insert)(AttemptAnswer)
+def _insert(target=AttemptAnswer, dialect: str | None = None):
+    """``insert(target)`` of ``dialect`` (default: the bound engine's); both dialects have
+    ``on_conflict_do_update``."""
+    name = dialect or db.session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(target)
 
 
 def _upsert(stmt):
@@ -256,8 +257,8 @@ def _save_if_open_statement(dialect: str):
     )
     # On the table, not the mapped class: an ORM insert run with parameters is a bulk insert.
     table = AttemptAnswer.__table__
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    stmt = _upsert(insert.from_select(["attempt_id", "question_id", "value", "saved_at"], source))
+    stmt = _upsert(_insert(table, dialect).from_select(
+        ["attempt_id", "question_id", "value", "saved_at"], source))
     # RETURNING, not rowcount: drivers do not all count the rows of INSERT … SELECT.
     return stmt.returning(table.c.question_id)
 

@@ -26,7 +26,6 @@ def attendance_group() -> None:
 def attendance_import(file: Path, code: str, dry_run: bool) -> None:
     """Import training history (.xlsx, .xls, .csv or .txt). Prints the same preview as the
     web page, in the interface language (LMS_LANGUAGE=vi|en); exits 1 on errors."""
-
     from lms.cli_helpers import cli_locale, echo_preview, finish_import
     from lms.training.import_preview import build_preview
     from lms.training.import_template import stats_text
