@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from lms.auth import bp, sessions
 from lms.auth import services as accounts
@@ -114,7 +115,13 @@ def render_slip(person, password: str):
 
 
 def _phone_key() -> str:
-    raw = request.form.get("phone", "")
+    # A key function must never raise: Flask-Limiter takes any exception while it counts for a
+    # dead storage and switches the process to its in-memory fallback, so one oversized POST
+    # (413 when the form is read) would split the shared Redis counters per process.
+    try:
+        raw = request.form.get("phone", "")
+    except RequestEntityTooLarge:
+        raw = ""
     try:
         return "login-phone:" + normalize_phone(raw)
     except ValueError:
