@@ -17,6 +17,9 @@ def imports_group() -> None:
 @with_appcontext
 def imports_purge() -> None:
     """Delete previews older than IMPORT_PREVIEW_HOURS (default 24) that were never confirmed."""
+    from flask_babel import ngettext
+
+    from lms.cli_helpers import cli_locale
     from lms.imports import preview_hours, purge_expired
 
     try:
@@ -25,7 +28,11 @@ def imports_purge() -> None:
     except Exception:
         db.session.rollback()
         raise
-    click.echo(f"Deleted {count} import preview(s) older than {preview_hours()} hours.")
+    with cli_locale():
+        click.echo(ngettext("Deleted %(num)d unconfirmed import preview past the %(hours)d-hour "
+                            "limit.",
+                            "Deleted %(num)d unconfirmed import previews past the %(hours)d-hour "
+                            "limit.", count, hours=preview_hours()))
 
 
 commands = [imports_group]

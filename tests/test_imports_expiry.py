@@ -88,16 +88,24 @@ def test_a_new_preview_purges_the_expired_ones(commune):
     assert set(db.session.scalars(select(ImportBatch.token))) == {tokens[0], newest.token}
 
 
-def test_purge_command(commune, runner):
-    _preview(commune, hours_old=25)
-    _preview(commune, hours_old=26)
-    _preview(commune, hours_old=2)
+def test_purge_command(commune, runner, monkeypatch):
+    monkeypatch.delenv("LMS_LANGUAGE", raising=False)
+    # Made fresh, then aged: making a preview purges the expired ones already there.
+    batches = [_preview(commune) for _ in range(3)]
+    for batch, hours in zip(batches, (25, 26, 2), strict=True):
+        batch.created_at = utcnow() - timedelta(hours=hours)
+    db.session.commit()
+    assert _count() == 3
     result = runner.invoke(imports_group, ["purge"])
     assert result.exit_code == 0, result.output
-    assert "2" in result.output
+    assert result.output.strip() == "Đã xoá 2 bản xem trước nhập tệp chưa xác nhận, quá hạn 24 giờ."
     db.session.expire_all()
     assert _count() == 1
-    assert runner.invoke(imports_group, ["purge"]).exit_code == 0
+    monkeypatch.setenv("LMS_LANGUAGE", "en")
+    again = runner.invoke(imports_group, ["purge"])
+    assert again.exit_code == 0
+    assert again.output.strip() == ("Deleted 0 unconfirmed import previews past the 24-hour "
+                                    "limit.")
     assert _count() == 1
 
 

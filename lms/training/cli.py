@@ -51,13 +51,18 @@ def attendance_import(file: Path, code: str, dry_run: bool) -> None:
 def attendance_close_due() -> None:
     """Close the attendance of every session past its end plus the commune's grace (cron,
     e.g. every 15 minutes); certificates of attendance are issued then."""
+    from flask_babel import ngettext
+
+    from lms.cli_helpers import cli_locale
     from lms.training.closing import close_due
 
     closed = close_due()
     db.session.commit()
     for session in closed:
-        click.echo(f"closed {session.id} {session.date.isoformat()} {session.title}")
-    click.echo(f"{len(closed)} session(s) closed.", err=True)
+        click.echo(f"{session.id}\t{session.date.isoformat()}\t{session.title}")
+    with cli_locale():
+        click.echo(ngettext("Attendance closed for %(num)d session.",
+                            "Attendance closed for %(num)d sessions.", len(closed)), err=True)
 
 
 @click.group("compliance")

@@ -126,11 +126,15 @@ def test_automatic_close_after_the_commune_grace(w, h, runner, clock):
     clock(h.vn(2026, 12, 10, 12, 59))
     assert closing.close_due_at(w["s"]).hour == 13
     assert closing.close_due(now=h.vn(2026, 12, 10, 12, 59)) == []
-    assert closing.close_due(now=h.vn(2026, 12, 10, 13, 1)) == [w["s"]]
-    db.session.commit()
-    assert w["s"].attendance_closed_by_id is None
+    # The cron command closes it a minute after: one line per session, the count on stderr.
+    clock(h.vn(2026, 12, 10, 13, 1))
     result = runner.invoke(args=["attendance", "close-due"])
     assert result.exit_code == 0
+    assert result.stdout.startswith(f"{w['s'].id}\t2026-12-10\t")
+    assert "Đã chốt điểm danh 1 lớp." in result.stderr
+    db.session.expire_all()
+    closed = db.session.get(TrainingSession, w["s"].id)
+    assert closed.attendance_closed_at is not None and closed.attendance_closed_by_id is None
 
 
 def test_delete_a_session_without_attendance(w, h, client, auth):
