@@ -14,7 +14,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from lms.auth.models import User
 from lms.extensions import db
@@ -50,7 +49,9 @@ def demo_step(order: int, name: str):
 
 def demo_password_hash() -> str:
     """One hash of the demo password, shared by every demo account (hashing is slow by design)."""
-    return generate_password_hash(DEMO_PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"])
+    from lms.auth.passwords import make_hash
+
+    return make_hash(DEMO_PASSWORD, current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def get_or_create(model, defaults: dict | None = None, **keys):

@@ -6,9 +6,9 @@ import itertools
 from datetime import date
 
 from flask import current_app
-from werkzeug.security import generate_password_hash
 
 from lms.auth.models import User
+from lms.auth.passwords import make_hash
 from lms.extensions import db
 from lms.normalize import fold
 from lms.org.models import Commune, Membership, Province, Team, Village
@@ -22,7 +22,7 @@ _hashes: dict[str, str] = {}
 def _password_hash() -> str:
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if method not in _hashes:
-        _hashes[method] = generate_password_hash(PASSWORD, method=method)
+        _hashes[method] = make_hash(PASSWORD, method)
     return _hashes[method]
 
 

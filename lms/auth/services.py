@@ -6,9 +6,9 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import select
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms import audit
+from lms.auth import passwords
 from lms.auth.models import ACCOUNT_ROLES, User
 from lms.extensions import db
 from lms.models_base import utcnow
@@ -31,8 +31,8 @@ class AuthError(Exception):
 
 
 def hash_password(password: str) -> str:
-    """Hash with the configured KDF (scrypt at OWASP cost by default)."""
-    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    """Hash with the configured KDF (Argon2id at OWASP cost by default)."""
+    return passwords.make_hash(password, current_app.config["PASSWORD_HASH_METHOD"])
 
 
 def find_by_phone(phone: str) -> User | None:
@@ -50,16 +50,19 @@ def authenticate(phone: str, password: str) -> User | None:
     The same answer (``None``) for an unknown phone, a wrong password or a disabled account.
     """
     user = find_by_phone(phone)
+    method = current_app.config["PASSWORD_HASH_METHOD"]
     if user is None or not user.password_hash:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
         if method not in _DUMMY_HASH:
-            _DUMMY_HASH[method] = generate_password_hash(secrets.token_hex(8), method=method)
-        check_password_hash(_DUMMY_HASH[method], password or "")
+            _DUMMY_HASH[method] = passwords.make_hash(secrets.token_hex(8), method)
+        passwords.verify(_DUMMY_HASH[method], password)
         return None
-    if not check_password_hash(user.password_hash, password or ""):
+    if not passwords.verify(user.password_hash, password):
         return None
     if not user.active:
         return None
+    if passwords.needs_rehash(user.password_hash, method):
+        # Made with an older method or cost: the password is at hand, so store a current hash.
+        user.password_hash = passwords.make_hash(password, method)
     user.last_login_at = utcnow()
     db.session.commit()
     return user
@@ -79,7 +82,7 @@ def validate_new_password(password: str, user: User | None = None) -> None:
 
 def check_password(user: User, password: str | None) -> bool:
     """Whether ``password`` is the user's current password."""
-    return bool(user.password_hash) and check_password_hash(user.password_hash, password or "")
+    return passwords.verify(user.password_hash, password)
 
 
 def change_password(user: User, current: str | None, new: str, keep_session: str | None = None,

@@ -121,14 +121,57 @@ def test_next_parameter_cannot_redirect_elsewhere(client, make):
     assert response.headers["Location"] == "/"
 
 
-def test_password_hash_uses_owasp_strength_scrypt(app):
+def test_password_hash_is_argon2id_at_owasp_cost(app):
+    from argon2 import extract_parameters
+
+    from lms.auth.passwords import make_hash
     from lms.config import load_config
 
     method = load_config()["PASSWORD_HASH_METHOD"]
-    name, n, r, p = method.split(":")
-    assert name == "scrypt"
-    # OWASP: scrypt with N·r·p at least 2^16·8·1 (here N=2^16, r=8, p=2).
-    assert int(n) * int(r) * int(p) >= 2**16 * 8
+    params = extract_parameters(make_hash("a long passphrase", method))
+    # OWASP Password Storage Cheat Sheet: Argon2id, at least 19 MiB with 2 passes and 1 lane.
+    assert params.type.name == "ID"
+    assert params.memory_cost >= 19 * 1024 and params.time_cost >= 2
+
+
+@pytest.mark.parametrize("old_method", ["scrypt:1024:8:1", "pbkdf2:sha256:1000",
+                                        "argon2id:2048:1:1"])
+def test_an_older_hash_still_logs_in_and_is_replaced(client, auth, make, old_method):
+    from werkzeug.security import generate_password_hash
+
+    from lms.auth.passwords import make_hash, verify
+
+    user = make.user(phone_number="+84912345678")
+    user.password_hash = (make_hash(PASSWORD, old_method) if old_method.startswith("argon2")
+                          else generate_password_hash(PASSWORD, method=old_method))
+    make.commit()
+    assert auth.login("0912345678").status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(User, user.id).password_hash
+    assert stored.startswith("$argon2id$v=19$m=1024,t=1,p=1$") and verify(stored, PASSWORD)
+    auth.logout()
+    assert auth.login("0912345678").status_code == 302
+    assert db.session.get(User, user.id).password_hash == stored  # current: left alone
+
+
+def test_a_damaged_hash_is_a_failed_log_in_not_an_error(client, auth, make):
+    for damaged in ("$argon2id$v=19$m=1024,t=1,p=1$broken", "scrypt:1024$nosalt",
+                    "md5$abc$def"):
+        user = make.user()
+        user.password_hash = damaged
+        make.commit()
+        response = auth.login("0" + user.phone[3:])
+        assert response.status_code == 200
+        assert "Số điện thoại hoặc mật khẩu không đúng" in response.get_data(as_text=True)
+
+
+def test_an_unknown_hash_method_stops_the_start(monkeypatch):
+    from lms.config import ConfigError, load_config
+
+    for method in ("argon2id:19456", "bcrypt:12", "argon2id:x:2:1"):
+        monkeypatch.setenv("PASSWORD_HASH_METHOD", method)
+        with pytest.raises(ConfigError, match="PASSWORD_HASH_METHOD"):
+            load_config({"SECRET_KEY": "x"})
 
 
 def test_officer_creates_account_with_temporary_password(client, auth, make):

@@ -26,7 +26,7 @@ from lms import create_app
 from lms.extensions import db
 from tests import factories
 from lms.training.models import TrainingSession
-app = create_app({"PASSWORD_HASH_METHOD": "scrypt:1024:8:1"})
+app = create_app()
 with app.app_context():
     from lms.org.models import Commune
     commune = db.session.scalars(db.select(Commune)).first()
