@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import importlib
+import time
 from urllib.parse import urlsplit
 
-from flask import Flask, g, redirect, render_template, request, url_for
+from flask import Flask, g, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -136,6 +137,16 @@ def _register_hooks(app: Flask) -> None:
         ):
             return redirect(url_for("auth.change_password"))
         return None
+
+    @app.after_request
+    def refresh_session_cookie_daily(response):
+        # With SESSION_REFRESH_EACH_REQUEST off, a permanent cookie that did not change would
+        # keep the expiry of its last change: renew it on the first request of each day.
+        if session.permanent:
+            day = int(time.time() // 86400)
+            if session.get("day") != day:
+                session["day"] = day
+        return response
 
     @app.after_request
     def security_headers(response):

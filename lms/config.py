@@ -114,6 +114,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_IDLE_DAYS": int(env.get("SESSION_IDLE_DAYS", "14")),
         "SESSION_MAX_DAYS": int(env.get("SESSION_MAX_DAYS", "90")),
         "PERMANENT_SESSION_LIFETIME": timedelta(days=int(env.get("SESSION_IDLE_DAYS", "14"))),
+        # The cookie is signed again when it changes and once a day (lms.__init__), not on
+        # every request: its idle expiry still moves with use, the server-side session is the
+        # real limit, and most responses (autosaves above all) carry no Set-Cookie.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),

@@ -229,3 +229,26 @@ def test_no_notice_when_the_address_matches(app, client, auth, make):
     officer, _member = _officer_and_member(make)
     auth.login_as(officer)
     assert 'id="base-url-notice"' not in client.get("/").get_data(as_text=True)
+
+
+def test_the_cookie_is_renewed_once_a_day_not_on_every_request(app, make, monkeypatch):
+    """Responses of an unchanged session carry no Set-Cookie (an autosave is a few hundred
+    bytes lighter and is not signed again); the first request of a new day renews the cookie,
+    so its idle expiry still follows use."""
+    import time
+
+    person = make.member_of(make.team(make.commune()))
+    make.commit()
+    browser = _login(app, person)
+    browser.get("/")  # the first page after log-in adds the form token to the session
+    assert "Set-Cookie" not in browser.get("/").headers
+    assert "Set-Cookie" not in browser.get("/learn").headers
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 86400)
+    renewed = browser.get("/")
+    assert renewed.status_code == 200
+    cookie = renewed.headers["Set-Cookie"]
+    assert cookie.startswith("session=") and "Expires=" in cookie
+    assert "Set-Cookie" not in browser.get("/").headers
+    # A visitor's cookie (the log-in form's token) stays a browser-session cookie.
+    assert "Expires=" not in app.test_client().get("/login").headers["Set-Cookie"]
