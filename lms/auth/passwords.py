@@ -19,6 +19,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 ARGON2_PREFIX = "$argon2"
+# Verification reads the parameters from the hash itself, so any hasher verifies any hash.
+_VERIFIER = PasswordHasher()
 
 
 class HashMethodError(ValueError):
@@ -37,11 +39,6 @@ def _argon2(method: str) -> PasswordHasher:
         raise HashMethodError(
             f"PASSWORD_HASH_METHOD={method!r}: expected argon2id:MEMORY_KIB:TIME:PARALLELISM"
         ) from exc
-
-
-def _verifier() -> PasswordHasher:
-    # Verification reads the parameters from the hash itself.
-    return _argon2("argon2id:19456:2:1")
 
 
 def check_method(method: str) -> None:
@@ -65,7 +62,7 @@ def verify(stored: str | None, password: str | None) -> bool:
         return False
     if stored.startswith(ARGON2_PREFIX):
         try:
-            return _verifier().verify(stored, password or "")
+            return _VERIFIER.verify(stored, password or "")
         except (VerificationError, InvalidHashError):
             return False
     try:
