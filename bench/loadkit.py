@@ -207,16 +207,27 @@ class StepFailed(RuntimeError):
 
 
 class Browser:
-    """One person's phone: a session cookie, the last CSRF token seen, and patience (a step
-    that meets a dead server, a 502/503/504 or a dropped connection is tried again)."""
+    """One person's phone: a session cookie, the last CSRF token seen, one kept-alive
+    connection (as a phone's browser keeps it; opened again when the server closes it), and
+    patience (a step that meets a dead server, a 502/503/504 or a dropped connection is tried
+    again)."""
 
     def __init__(self, port: int, stats: Stats, retries: int = 5, pause: float = 1.0):
         self.port, self.stats, self.retries, self.pause = port, stats, retries, pause
         self.cookie = ""
         self.csrf = ""
+        self._conn: http.client.HTTPConnection | None = None
+
+    def close(self) -> None:
+        """Drop the connection (the next request opens a new one)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
     def _once(self, method: str, path: str, fields, headers: dict, step: str = ""):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        if self._conn is None:
+            self._conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        conn = self._conn
         body = urlencode(fields) if fields is not None else None
         sent = dict(headers)
         if self.cookie:
@@ -228,8 +239,9 @@ class Browser:
             conn.request(method, path, body=body, headers=sent)
             response = conn.getresponse()
             text = response.read().decode("utf-8", "replace")
-        finally:
-            conn.close()
+        except BaseException:
+            self.close()
+            raise
         elapsed = time.perf_counter() - began
         with self.stats.lock:
             self.stats.timings.append(elapsed)

@@ -151,8 +151,11 @@ class Member:
         module = info["module"]
         try:
             b.request("GET", "/login", step="login page")
-            b.form("/login", {"phone": self.phone, "password": info["password"]},
-                   expect=(302,), step="log in")
+            response, _t = b.form("/login", {"phone": self.phone, "password": info["password"]},
+                                  expect=(302,), step="log in")
+            # The phone follows the redirects, as a browser does: the home page after
+            # logging in, the result after submitting.
+            b.request("GET", urlsplit(response.getheader("Location")).path, step="home")
             b.request("GET", f"/learn/{module}/{info['lesson']}", step="lesson")
             b.request("GET", f"/checkin/{token_of(info['session_id'])}", step="scan QR")
             b.form("/checkin/complete", {}, expect=(200,), step="check in")
@@ -170,10 +173,14 @@ class Member:
                 b.form(f"{attempt}/save", {name: value}, expect=(200,), step="autosave",
                        headers={"X-Requested-With": "fetch", "Accept": "application/json"})
                 self.saved.append((name, value))
-            b.form(f"{attempt}/submit", list(chosen.items()), expect=(302,), step="submit")
+            response, _t = b.form(f"{attempt}/submit", list(chosen.items()), expect=(302,),
+                                  step="submit")
             self.submitted = True
+            b.request("GET", urlsplit(response.getheader("Location")).path, step="result")
         except StepFailed as exc:
             self.failed = str(exc)
+        finally:
+            b.close()
 
 
 def _holds(stored, answer) -> bool:
