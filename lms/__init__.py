@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 from lms.config import load_config
-from lms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from lms.extensions import babel, csrf, db, limiter, login_manager, migrate, ping_idle_connections
 
 FEATURE_PACKAGES = ("auth", "main", "org", "courses", "quizzes", "training", "certificates",
                     "province", "reports", "privacy", "ops")
@@ -40,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     from lms.config import PROJECT_ROOT
 
     db.init_app(app)
+    with app.app_context():
+        ping_idle_connections(db.engine, app.config["DB_PING_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -85,7 +85,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret,
         "BASE_URL": base_url,
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Pooled connections are tested before use only after this many seconds unused (see
+        # lms.extensions.ping_idle_connections): a busy server skips the round trip.
+        "DB_PING_IDLE_SECONDS": float(env.get("DB_PING_IDLE_SECONDS", "10")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         # Proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For and
         # X-Forwarded-Proto are believed; 0 believes none (the app faces the clients).

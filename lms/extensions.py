@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -11,6 +13,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -60,6 +63,40 @@ def _sqlite_pragmas(dbapi_connection, connection_record):  # pragma: no cover - 
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Test a pooled connection before a request uses it, but only when it has sat unused in
+    the pool for ``idle_seconds`` or more (0: every time, as ``pool_pre_ping`` does).
+
+    Idle connections are the ones a database restart, an ``idle_session_timeout`` or a
+    firewall may have cut; a dead one is replaced before the request sees it. A connection
+    handed back moments ago is used as it is: on a busy server that spares a round trip to the
+    database on nearly every request. After a database restart, the first use of each
+    connection that was busy at that moment fails once; SQLAlchemy then discards every
+    connection of the pool older than the failure."""
+    if engine.dialect.name == "sqlite":
+        return
+    dialect = engine.dialect
+
+    @event.listens_for(engine.pool, "checkin")
+    def _returned(dbapi_connection, record):  # pragma: no cover - pool hook
+        record.info["lms_returned"] = time.monotonic()
+
+    @event.listens_for(engine.pool, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy):
+        returned = record.info.get("lms_returned")
+        if returned is None or time.monotonic() - returned < idle_seconds:
+            return  # a new connection, or one in use a moment ago
+        try:
+            alive = dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            if not dialect.is_disconnect(error, dbapi_connection, None):
+                raise
+            alive = False
+        if not alive:
+            # The pool discards this connection and checks out another (a new one if need be).
+            raise sa_exc.DisconnectionError("connection found dead by the idle ping")
 
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
