@@ -259,19 +259,27 @@ def _save_if_open_statement(dialect: str):
     table = AttemptAnswer.__table__
     stmt = _upsert(_insert(table, dialect).from_select(
         ["attempt_id", "question_id", "value", "saved_at"], source))
-    # RETURNING, not rowcount: drivers do not all count the rows of INSERT … SELECT.
-    return stmt.returning(table.c.question_id)
+    # RETURNING, not rowcount: drivers do not all count the rows of INSERT … SELECT. It also
+    # returns how many other questions of the attempt have an answer, which saves the save a
+    # second query for its "answered" count.
+    others = (select(func.count()).select_from(AttemptAnswer)
+              .where(AttemptAnswer.attempt_id == bindparam("p_attempt"),
+                     AttemptAnswer.question_id != bindparam("p_question"))
+              .scalar_subquery())
+    return stmt.returning(table.c.question_id, others)
 
 
-def _save_if_open(attempt_id: int, question_id: int, value, now: datetime) -> bool:
-    """Upsert one answer row, only while the attempt is open; returns whether it was written.
+def _save_if_open(attempt_id: int, question_id: int, value, now: datetime) -> int | None:
+    """Upsert one answer row, only while the attempt is open. Returns how many questions of
+    the attempt then have an answer, or ``None`` when nothing was written (closed).
 
     One statement: ``INSERT … SELECT <values> FROM attempts WHERE id = … AND submitted_at IS
-    NULL AND <before deadline + grace> [FOR SHARE] ON CONFLICT DO UPDATE``."""
+    NULL AND <before deadline + grace> [FOR SHARE] ON CONFLICT DO UPDATE RETURNING …``."""
     stmt = _save_if_open_statement(db.session.get_bind().dialect.name)
-    return db.session.execute(stmt, {
+    row = db.session.execute(stmt, {
         "p_attempt": attempt_id, "p_question": question_id, "p_value": value, "p_now": now,
-        "p_open_after": now - GRACE}).first() is not None
+        "p_open_after": now - GRACE}).first()
+    return None if row is None else int(row[1]) + 1
 
 
 @cache
@@ -312,10 +320,13 @@ def save_answers(attempt_id: int, user_id: int, form, now: datetime | None = Non
     untyped = {e["question_id"] for e in attempt.layout if "type" not in e} & touched
     datas = question_data(attempt, only=untyped) if untyped else {}
     new = grading.parse_answers(attempt.layout, datas, form)
+    count = None
     for qid, value in new.items():
-        if not _save_if_open(attempt.id, int(qid), value, now):
+        count = _save_if_open(attempt.id, int(qid), value, now)
+        if count is None:
             raise _closed_error(attempt, now)
-    count = db.session.scalar(_answer_count_statement(), {"attempt_id": attempt.id})
+    if count is None:  # nothing in the form to save
+        count = db.session.scalar(_answer_count_statement(), {"attempt_id": attempt.id})
     db.session.commit()
     return count
 

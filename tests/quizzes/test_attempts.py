@@ -118,6 +118,12 @@ def test_saves_merge_and_survive_a_reload(client, quiz, logged_in):
     assert one.status_code == 200 and one.get_json()["saved"] is True
     two = client.post(url, data=_flat(form_for(attempt, {"q-multi": ["a", "c"]})), headers=headers)
     assert two.get_json()["answered"] == 2
+    # The count is of questions, not of saves: saving again, alone or together, adds none.
+    again = client.post(url, data=_flat(form_for(attempt, {"q-single": "c"})), headers=headers)
+    assert again.get_json()["answered"] == 2
+    both = client.post(url, data=_flat(form_for(attempt, {"q-single": "b", "q-multi": ["a", "c"]})),
+                       headers=headers)
+    assert both.get_json()["answered"] == 2
     saved = services.saved_answers(attempt.id)
     keys = keys_of(attempt)
     assert saved[str(keys["q-single"])] == "b" and sorted(saved[str(keys["q-multi"])]) == ["a", "c"]
