@@ -185,6 +185,13 @@ def _days_until(end: date, column, dialect: str):
     return cast(literal(end.isoformat()), Date) - column
 
 
+def learning_paths() -> tuple:
+    """Every learning path as ``((slug, (module slug, …)), …)`` (hashable: it is part of the
+    key of statements built once)."""
+    return tuple((slug, tuple(module_slugs or ())) for slug, module_slugs in db.session.execute(
+        select(LearningPath.slug, LearningPath.module_slugs).order_by(LearningPath.slug)))
+
+
 def _path_modules(paths) -> object | None:
     """A derived table ``(path_slug, module_slug, n)`` of every learning path, or None."""
     selects = []
@@ -209,16 +216,20 @@ def status_tables(
     *,
     commune_id: int | None = None,
     province_id: int | None = None,
-    user_id: int | None = None,
+    user_id=None,
+    paths=None,
+    dialect: str | None = None,
 ):
     """The two derived tables every report is built from.
 
     Returns ``(scope, ps)``: ``scope`` has one row per membership active on ``as_of``
     (commune_id, user_id, team_id, joined_on); ``ps`` one row per person and commune
     (commune_id, user_id, first_joined, trainings, required, status) where status is
-    ``compliant``, ``new`` or ``missing``. Runs one query (the learning paths).
+    ``compliant``, ``new`` or ``missing``. Runs one query (the learning paths), unless
+    ``paths`` (``learning_paths()``) and ``dialect`` are given. ``user_id`` may be a bound
+    parameter, for a statement built once and run for many people.
     """
-    dialect = _dialect()
+    dialect = dialect or _dialect()
     year_start, year_end = date(year, 1, 1), date(year, 12, 31)
     window_end = min(as_of, year_end)
 
@@ -271,8 +282,7 @@ def status_tables(
     required = func.coalesce(rule.c.required_count, DEFAULT_REQUIRED)
     grace = func.coalesce(rule.c.grace_days, DEFAULT_GRACE_DAYS)
 
-    paths = db.session.execute(select(LearningPath.slug, LearningPath.module_slugs)).all()
-    pm = _path_modules(paths)
+    pm = _path_modules(learning_paths() if paths is None else paths)
     path_bonus = literal(0)
     stmt_from = (
         select(person)

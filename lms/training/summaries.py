@@ -5,12 +5,19 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 
 from lms.extensions import db
 from lms.org.models import Commune
-from lms.training.compliance import default_as_of, share, status_counts, status_tables
+from lms.training.compliance import (
+    default_as_of,
+    learning_paths,
+    share,
+    status_counts,
+    status_tables,
+)
 
 
 def person_status(user_id: int, year: int, as_of: date | None = None) -> list[dict]:
@@ -19,14 +26,22 @@ def person_status(user_id: int, year: int, as_of: date | None = None) -> list[di
     Each dict: commune_id, trainings, required, status (compliant / new / missing).
     """
     as_of = as_of or default_as_of(year)
-    _scope, ps = status_tables(year, as_of, user_id=user_id)
-    rows = db.session.execute(
-        select(ps.c.commune_id, ps.c.trainings, ps.c.required, ps.c.status)
-    ).all()
+    stmt = _person_status_statement(year, as_of, learning_paths(),
+                                    db.session.get_bind().dialect.name)
+    rows = db.session.execute(stmt, {"ps_user_id": user_id}).all()
     return [
         {"commune_id": r[0], "trainings": int(r[1] or 0), "required": int(r[2]), "status": r[3]}
         for r in rows
     ]
+
+
+@lru_cache(maxsize=16)
+def _person_status_statement(year: int, as_of: date, paths: tuple, dialect: str):
+    """The statement of :func:`person_status`, built once per day and set of learning paths
+    (every member's home page runs it; building it costs more than running it)."""
+    _scope, ps = status_tables(year, as_of, user_id=bindparam("ps_user_id", type_=Integer),
+                               paths=paths, dialect=dialect)
+    return select(ps.c.commune_id, ps.c.trainings, ps.c.required, ps.c.status)
 
 
 def commune_summaries(
