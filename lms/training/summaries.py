@@ -12,6 +12,7 @@ from sqlalchemy import Integer, bindparam, func, select
 from lms.extensions import db
 from lms.org.models import Commune
 from lms.training.compliance import (
+    _dialect,
     default_as_of,
     learning_paths,
     share,
@@ -26,8 +27,7 @@ def person_status(user_id: int, year: int, as_of: date | None = None) -> list[di
     Each dict: commune_id, trainings, required, status (compliant / new / missing).
     """
     as_of = as_of or default_as_of(year)
-    stmt = _person_status_statement(year, as_of, learning_paths(),
-                                    db.session.get_bind().dialect.name)
+    stmt = _person_status_statement(year, as_of, learning_paths(), _dialect())
     rows = db.session.execute(stmt, {"ps_user_id": user_id}).all()
     return [
         {"commune_id": r[0], "trainings": int(r[1] or 0), "required": int(r[2]), "status": r[3]}
