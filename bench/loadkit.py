@@ -106,6 +106,7 @@ http {{
     scgi_temp_path {prefix}/scgi;
     client_max_body_size 5m;
     upstream lms {{
+        least_conn;
 {servers}
         keepalive 32;
     }}
