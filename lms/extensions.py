@@ -38,6 +38,15 @@ class Base(DeclarativeBase):
 # user, the module or the session. Code that changes rows behind the ORM's back (bulk
 # statements on collections already loaded) must expire what it changed.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def dialect_insert(target, dialect: str | None = None):
+    """``insert(target)`` of ``dialect`` (default: the bound engine's), for statements with
+    ``on_conflict_do_update`` (PostgreSQL and SQLite both have it)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    name = dialect or db.session.get_bind().dialect.name
+    return (postgresql.insert if name == "postgresql" else sqlite.insert)(target)
 migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()

@@ -23,7 +23,7 @@ from lms.courses.models import (
     Module,
     ModuleCompletion,
 )
-from lms.extensions import db
+from lms.extensions import db, dialect_insert
 from lms.models_base import utcnow
 from lms.timeutil import LOCAL_TZ
 
@@ -221,18 +221,20 @@ def mark_queued_reads(user_id: int, keys: list[str]) -> tuple[list[str], list[st
 def remember_lesson(user_id: int, lesson_id: int) -> bool:
     """Keep the last lesson the learner opened (one row per learner). Returns whether anything
     changed (so the caller commits only then)."""
-    bookmark = db.session.get(CourseBookmark, user_id)
-    if bookmark is None:
-        try:
-            with db.session.begin_nested():
-                db.session.add(CourseBookmark(user_id=user_id, lesson_id=lesson_id))
-        except IntegrityError:
-            return False
-        return True
-    if bookmark.lesson_id != lesson_id:
-        bookmark.lesson_id, bookmark.updated_at = lesson_id, utcnow()
-        return True
-    return False
+    # One statement, whether the row exists or not (and two first visits racing each other
+    # end with one row): a row comes back only when it was written.
+    stmt = dialect_insert(CourseBookmark).values(user_id=user_id, lesson_id=lesson_id,
+                                                 updated_at=utcnow())
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["user_id"],
+        set_={"lesson_id": stmt.excluded.lesson_id, "updated_at": stmt.excluded.updated_at},
+        where=CourseBookmark.lesson_id != stmt.excluded.lesson_id,
+    ).returning(CourseBookmark.user_id)
+    changed = db.session.execute(stmt).first() is not None
+    loaded = db.session.identity_map.get(db.session.identity_key(CourseBookmark, user_id))
+    if changed and loaded is not None:
+        db.session.expire(loaded)  # written behind the ORM's back
+    return changed
 
 
 def resume_lesson(user_id: int) -> Lesson | None:

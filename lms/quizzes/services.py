@@ -26,11 +26,11 @@ from datetime import UTC, datetime, time, timedelta
 from functools import cache
 
 from sqlalchemy import JSON, DateTime, Integer, bindparam, case, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from lms.extensions import db
+from lms.extensions import db, dialect_insert
 from lms.models_base import utcnow
 from lms.quizzes import grading
 from lms.quizzes.models import (
@@ -62,6 +62,7 @@ def quiz_for_module(module_id: int) -> Quiz | None:
     """The quiz of a module (with a current version), or None."""
     return db.session.scalars(
         select(Quiz).where(Quiz.module_id == module_id, Quiz.current_version_id.is_not(None))
+        .options(joinedload(Quiz.current_version, innerjoin=True))
     ).first()
 
 
@@ -155,17 +156,22 @@ def attempts_left(quiz: Quiz, user_id: int, now: datetime | None = None) -> int 
     return allowance(quiz, user_id, now).left
 
 
+_NOT_LOOKED_UP = object()
+
+
 def start_attempt(user_id: int, quiz: Quiz, now: datetime | None = None,
-                  rng: random.Random | None = None) -> Attempt:
+                  rng: random.Random | None = None, current=_NOT_LOOKED_UP) -> Attempt:
     """Resume the open attempt or draw a new one from the current version.
 
     An open attempt past its deadline is graded first. Raises ``QuizError("no_attempts_left")``
     when ``max_attempts`` is used up and ``QuizError("no_attempts_today")`` when today's
     ``attempts_per_day`` are. Two racing starts end with one attempt:
-    the partial unique index rejects the second, which then returns the first.
+    the partial unique index rejects the second, which then returns the first. A caller that
+    has just read the member's open attempt (or found none) passes it as ``current``.
     """
     now = now or utcnow()
-    current = open_attempt(user_id, quiz.id)
+    if current is _NOT_LOOKED_UP:
+        current = open_attempt(user_id, quiz.id)
     if current is not None:
         if not deadline_passed(current, now):
             return current
@@ -229,10 +235,7 @@ def _load(attempt_id: int, user_id: int) -> Attempt:
 
 
 def _insert(target=AttemptAnswer, dialect: str | None = None):
-    """``insert(target)`` of ``dialect`` (default: the bound engine's); both dialects have
-    ``on_conflict_do_update``."""
-    name = dialect or db.session.get_bind().dialect.name
-    return (postgresql.insert if name == "postgresql" else sqlite.insert)(target)
+    return dialect_insert(target, dialect)
 
 
 def _upsert(stmt):

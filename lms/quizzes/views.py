@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from lms.courses.models import Module, ModuleImage
 from lms.extensions import db
@@ -55,9 +56,15 @@ def _module_and_quiz(slug: str) -> tuple[Module, Quiz]:
     return module, quiz
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
-    """The current member's attempt; anyone else's is a 404."""
-    attempt = db.session.get(Attempt, attempt_id)
+# What each page reads of an attempt besides its row, loaded with it in one statement.
+_WITH_MODULE = (joinedload(Attempt.quiz, innerjoin=True).joinedload(Quiz.module, innerjoin=True),)
+_WITH_VERSION = (joinedload(Attempt.version, innerjoin=True),)
+
+
+def _own_attempt(attempt_id: int, load=()) -> Attempt:
+    """The current member's attempt (with the relationships named by ``load``, loader
+    options); anyone else's is a 404."""
+    attempt = db.session.get(Attempt, attempt_id, options=load)
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
@@ -80,7 +87,7 @@ def start(slug: str):
             # A stale start form (back button, second tab): show the new state instead.
             return redirect(url_for("quizzes.start", slug=slug))
         try:
-            attempt = services.start_attempt(current_user.id, quiz)
+            attempt = services.start_attempt(current_user.id, quiz, current=current)
         except services.QuizError as exc:
             flash(_start_error(exc.code, services.allowance(quiz, current_user.id)), "error")
             return redirect(url_for("quizzes.start", slug=slug))
@@ -135,7 +142,7 @@ def _question_views(attempt: Attempt, datas: dict[int, dict]) -> list[dict]:
 @login_required
 def attempt(attempt_id: int):
     """The attempt form: every drawn question on one page, one submit button."""
-    attempt = _own_attempt(attempt_id)
+    attempt = _own_attempt(attempt_id, _WITH_MODULE)
     if attempt.submitted_at is None and services.deadline_passed(attempt):
         services.finish_expired(attempt)
         flash(ERRORS["expired"], "warning")
@@ -181,7 +188,7 @@ def save(attempt_id: int):
 @login_required
 def submit(attempt_id: int):
     """Grade the attempt (idempotent: a repeated submit shows the same result)."""
-    attempt = _own_attempt(attempt_id)
+    attempt = _own_attempt(attempt_id, _WITH_VERSION)
     late = attempt.submitted_at is None and services.deadline_passed(attempt)
     attempt = services.submit_attempt(attempt.id, current_user.id, request.form)
     if late:
@@ -196,7 +203,7 @@ def submit(attempt_id: int):
 @login_required
 def result(attempt_id: int):
     """The score and the review: feedback, explanations and (per show_correct) the answers."""
-    attempt = _own_attempt(attempt_id)
+    attempt = _own_attempt(attempt_id, _WITH_MODULE + _WITH_VERSION)
     if attempt.submitted_at is None:
         if not services.deadline_passed(attempt):
             return redirect(url_for("quizzes.attempt", attempt_id=attempt.id))

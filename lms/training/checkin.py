@@ -124,7 +124,7 @@ def record_checkin(user, session: TrainingSession, now: datetime | None = None,
     if existing is not None and existing.status in COUNTING_STATUSES:
         return existing, False
     att = set_status(actor or user, session, user.id, status_at(session, now), method=method,
-                     check_permission=actor is not None, now=now)
+                     check_permission=actor is not None, now=now, existing=existing)
     return att, True
 
 

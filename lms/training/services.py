@@ -294,9 +294,13 @@ def roster_counts(rows: list[RosterRow]) -> dict:
     return counts
 
 
+_NOT_LOOKED_UP = object()
+
+
 def set_status(actor, session: TrainingSession, user_id: int, status: str,
                method: str = "manual", check_permission: bool = True,
-               now: datetime | None = None, reason: str | None = None) -> Attendance:
+               now: datetime | None = None, reason: str | None = None,
+               existing=_NOT_LOOKED_UP) -> Attendance:
     """Record one person's status (audited; a repeated identical mark changes nothing).
 
     Refused with a :class:`TrainingError`: ``bad_status``; ``cancelled``; ``own_attendance``
@@ -308,7 +312,8 @@ def set_status(actor, session: TrainingSession, user_id: int, status: str,
     of the organising commune and admins change a status (``closed_officer_only``), with a
     ``reason`` (``change_reason_required``; an import gives its own). The change is audited
     with the reason and ``closed_attendance_changed`` is sent (certificates follow it).
-    Sends ``attendance_recorded`` when the status becomes present or late.
+    Sends ``attendance_recorded`` when the status becomes present or late. A caller that has
+    just read the person's attendance row (or found none) passes it as ``existing``.
     """
     if status not in STATUSES:
         raise TrainingError("bad_status")
@@ -331,8 +336,9 @@ def set_status(actor, session: TrainingSession, user_id: int, status: str,
             reason = reason or "import"
         if not reason:
             raise TrainingError("change_reason_required")
-    att = db.session.scalars(select(Attendance).where(
-        Attendance.session_id == session.id, Attendance.user_id == user_id)).first()
+    att = existing if existing is not _NOT_LOOKED_UP else db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id,
+                                 Attendance.user_id == user_id)).first()
     before = {"status": att.status, "method": att.method} if att else None
     if att is not None and att.status == status:
         return att
