@@ -111,6 +111,7 @@ def _register_hooks(app: Flask) -> None:
         g.pop("_leads", None)
         g.pop("csrf_token", None)
         g.pop("_login_user", None)
+        g.pop("_template_globals", None)
 
     app.before_request_funcs[None].insert(0, fresh_request_caches)
 
@@ -247,10 +248,14 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
-        role = role_of(current_user) if current_user.is_authenticated else "anonymous"
-        g.role = role
-        return {
-            "role": role,
-            "locale": i18n.current_locale(),
-            "menu": menu_for(role) if current_user.is_authenticated else [],
-        }
+        # Worked out once per request: the home page renders each of its sections as a
+        # template of its own, and every render asks again.
+        known = g.get("_template_globals")
+        if known is None:
+            role = role_of(current_user) if current_user.is_authenticated else "anonymous"
+            known = g._template_globals = {
+                "role": role,
+                "locale": i18n.current_locale(),
+                "menu": menu_for(role) if current_user.is_authenticated else [],
+            }
+        return known

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, has_app_context
 from sqlalchemy import Select, and_, case, exists, func, literal, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 
 from lms import signals
 from lms.courses.models import (
@@ -244,6 +245,7 @@ def resume_lesson(user_id: int) -> Lesson | None:
                              LessonProgress.user_id == user_id)
     base = (
         select(Lesson)
+        .options(defer(Lesson.html_vi), defer(Lesson.html_en))  # the home page needs no body
         .join(Module, Module.id == Lesson.module_id)
         .where(Lesson.retired.is_(False), Module.retired.is_(False), unread)
         .order_by(Module.position, Module.id, Lesson.position)

@@ -173,11 +173,13 @@ def team_progress():
 
 @home_section(roles=("member", "leader"), order=20)
 def continue_learning(user, role):
-    """Home: continue learning, and the path's progress."""
-    if not services.visible_modules():
+    """Home: continue learning, and the path's progress (nothing while no module is shown)."""
+    path = services.path_progress(user.id)
+    # A path with modules in it proves there are modules to show, without asking again.
+    if not (path and path["modules"]) and not services.visible_modules():
         return None
     return render_template("courses/_home.html", resume=services.resume_lesson(user.id),
-                           path=services.path_progress(user.id))
+                           path=path)
 
 
 # --- images and offline ----------------------------------------------------------------------
